@@ -1,0 +1,119 @@
+/*
+ * channel.h: the channel core: FIFO queues of opaque items, blocked receivers,
+ * senders waiting for receipt, and the lifetime of each channel.
+ *
+ * Plain C, no Python: items are opaque pointers with their own free function
+ * (interpref stores serialized objects in them, see shareable.h), and callers
+ * release the GIL around channel_wait().  State lives under registry_lock().
+ *
+ * Lifetime (SPEC CH-LIFE-*): a channel is created with one reference on each
+ * end, held by the creating interpreter.  RecvChannel/SendChannel objects hold
+ * one reference each on their end, recorded per interpreter.  When the last
+ * receive-end reference goes, blocked senders are told nobody can receive;
+ * when the last send-end reference goes, blocked receivers are told nobody can
+ * send; when both are gone the channel and its queued items are destroyed.
+ *
+ * Waiting: each blocked caller owns a waiter with a POSIX semaphore.  The
+ * party that completes the wait posts it while holding the lock.  A semaphore
+ * rather than a condition variable because sem_wait() returns EINTR when a
+ * signal arrives, which lets a blocked main thread run Python's signal
+ * handlers (Ctrl-C) without polling; pthread_cond_wait() never returns EINTR.
+ */
+#ifndef INTERPREF_CHANNEL_H
+#define INTERPREF_CHANNEL_H
+
+#include <semaphore.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { CH_RECV = 0, CH_SEND = 1 } ch_end;
+
+typedef enum {
+    CH_OK = 0,
+    CH_NOT_FOUND,     /* no such channel */
+    CH_EMPTY,         /* recv_nowait: nothing queued */
+    CH_NO_SENDERS,    /* recv: empty, and no send end exists any more */
+    CH_NO_RECEIVERS,  /* send: no receive end exists any more */
+    CH_NO_MEMORY,
+    CH_HANDED,        /* send: given straight to a blocked receiver */
+    CH_WAITING,       /* the caller must now channel_wait() */
+    CH_INTERRUPTED,   /* channel_wait(): a signal arrived; still waiting */
+    CH_NOT_EMPTY,     /* channel_check_interp_close(): would lose items */
+} ch_status;
+
+typedef void (*ch_free_fn)(void *data);
+
+typedef struct channel channel;
+typedef struct ch_item ch_item;
+
+/* A blocked call.  Lives on the caller's stack; only touched under the lock. */
+typedef struct ch_waiter {
+    struct ch_waiter *next;
+    sem_t sem;
+    int state;            /* private: idle, waiting, done or abandoned */
+    int sending;          /* a sender waiting for receipt, else a receiver */
+    channel *ch;
+    ch_item *item;        /* send: our queued item; recv: the item handed over */
+    void *data;           /* recv, after CH_OK: the received data and ... */
+    ch_free_fn free;      /* ... how to free it */
+} ch_waiter;
+
+/* Create a channel; the creator holds one reference on each end. */
+ch_status channel_create(int64_t interp, int64_t *id, channel **ch);
+
+/* Take a reference on one end of channel `id` for interpreter `interp`. */
+ch_status channel_acquire(int64_t id, ch_end end, int64_t interp, channel **ch);
+void channel_release(channel *ch, ch_end end, int64_t interp);
+int64_t channel_id(const channel *ch);
+
+/*
+ * Send `data`.  Without a waiter: never blocks; CH_HANDED if a blocked
+ * receiver took it, CH_OK if it was queued.  With a waiter: CH_HANDED, or
+ * CH_WAITING with the item queued (then channel_wait()), or CH_NO_RECEIVERS.
+ * On CH_OK, CH_HANDED and CH_WAITING the channel owns `data`; otherwise the
+ * caller still does.
+ */
+ch_status channel_send(channel *ch, void *data, ch_free_fn free, ch_waiter *w);
+
+/*
+ * Receive.  Without a waiter: CH_OK with *data and *free set, or CH_EMPTY.  With a
+ * waiter: CH_OK, CH_NO_SENDERS, or CH_WAITING (then channel_wait(); on CH_OK
+ * the item is in w->data / w->free).  The caller owns what it receives.
+ */
+ch_status channel_recv(channel *ch, ch_waiter *w, void **data, ch_free_fn *free);
+
+/*
+ * Block until the wait completes: CH_OK (received / item delivered),
+ * CH_NO_RECEIVERS or CH_NO_SENDERS (the other side went away), or
+ * CH_INTERRUPTED (a signal: the wait is still registered; wait again or
+ * cancel).  Call without holding the GIL.
+ */
+ch_status channel_wait(ch_waiter *w);
+
+/*
+ * Abandon a registered wait.  A sender's still-queued item is withdrawn and
+ * freed; an item already handed to a receiver goes back to the head of the
+ * queue.  Returns CH_OK if the sender's item had not been received yet,
+ * CH_HANDED if it had been.
+ */
+ch_status channel_cancel(ch_waiter *w);
+
+/* Ids of all existing channels, ascending; free with ref_free(). */
+ch_status channel_list(int64_t **ids, size_t *count);
+
+/* Number of queued items (for tests and introspection). */
+size_t channel_queued(channel *ch);
+
+/*
+ * Before destroying interpreter `interp`: CH_NOT_EMPTY (with *id) if some
+ * channel with queued items is referenced only from `interp`.
+ */
+ch_status channel_check_interp_close(int64_t interp, int64_t *id);
+
+/* After destroying `interp`: drop whatever references it still held. */
+void channel_forget_interp(int64_t interp);
+
+/* Destroy every channel (process exit, and between unit tests). */
+void channel_reset(void);
+
+#endif /* INTERPREF_CHANNEL_H */

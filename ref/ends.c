@@ -1,0 +1,462 @@
+/*
+ * ends.c: the RecvChannel and SendChannel types (SPEC CH-*, RECV-*, SEND-*),
+ * create_channel() and list_all_channels().
+ *
+ * An end object is a handle: a channel id plus, while the channel exists, one
+ * reference on that end of it (channel.h explains what the references decide).
+ * A handle made for an id that names no channel yet holds nothing; it binds on
+ * first use if the channel has appeared by then, else it raises
+ * ChannelNotFoundError.
+ *
+ * Blocking calls release the GIL and sleep on a semaphore (channel_wait); on
+ * EINTR they run the signal handlers, and if a handler raises (Ctrl-C) the
+ * wait is cancelled and the exception propagates.
+ */
+#include "interpref.h"
+
+#include "alloc.h"
+
+typedef struct {
+    PyObject_HEAD
+    int64_t id;
+    channel *ch;      /* NULL while no channel with this id is known */
+    int64_t owner;    /* the interpreter whose reference `ch` is */
+    ch_end end;
+} end_object;
+
+static ch_end
+end_of_type(interpref_state *st, PyTypeObject *type)
+{
+    return PyType_IsSubtype(type, st->RecvChannelType) ? CH_RECV : CH_SEND;
+}
+
+static const char *
+end_name(ch_end end)
+{
+    return end == CH_RECV ? "RecvChannel" : "SendChannel";
+}
+
+static PyObject *
+no_memory_or(ch_status status, PyObject *exc, const char *fmt, int64_t id)
+{
+    if (status == CH_NO_MEMORY) {
+        return PyErr_NoMemory();
+    }
+    PyErr_Format(exc, fmt, (long long)id);
+    return NULL;
+}
+
+static PyObject *
+alloc_end(PyTypeObject *type, ch_end end, int64_t id, channel *ch)
+{
+    end_object *self = (end_object *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->id = id;
+    self->ch = ch;
+    self->owner = interp_current_id();
+    self->end = end;
+    return (PyObject *)self;
+}
+
+/* Bind to the channel if not yet bound: 0, or -1 with ChannelNotFoundError. */
+static int
+bind(interpref_state *st, end_object *self)
+{
+    if (self->ch != NULL) {
+        return 0;
+    }
+    ch_status status = channel_acquire(self->id, self->end, self->owner, &self->ch);
+    if (status != CH_OK) {
+        no_memory_or(status, st->ChannelNotFoundError, "channel %lld not found", self->id);
+        return -1;
+    }
+    return 0;
+}
+
+PyObject *
+end_new(interpref_state *st, ch_end end, int64_t id)
+{
+    channel *ch = NULL;
+    ch_status status = channel_acquire(id, end, interp_current_id(), &ch);
+    if (status == CH_NO_MEMORY) {
+        return PyErr_NoMemory();
+    }
+    PyTypeObject *type = end == CH_RECV ? st->RecvChannelType : st->SendChannelType;
+    PyObject *obj = alloc_end(type, end, id, ch);
+    if (obj == NULL && ch != NULL) {
+        channel_release(ch, end, interp_current_id());
+    }
+    return obj;
+}
+
+int
+end_check_exact(interpref_state *st, PyObject *obj, ch_end *end, int64_t *id)
+{
+    if (!Py_IS_TYPE(obj, st->RecvChannelType) && !Py_IS_TYPE(obj, st->SendChannelType)) {
+        return 0;
+    }
+    *end = ((end_object *)obj)->end;
+    *id = ((end_object *)obj)->id;
+    return 1;
+}
+
+static PyObject *
+end_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"id", NULL};
+    PyObject *arg;
+    int64_t id;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:channel end", kwlist, &arg) ||
+        interpref_parse_id(arg, "channel id", &id) < 0) {
+        return NULL;
+    }
+    interpref_state *st = interpref_state_of_type(type);
+    if (st == NULL) {
+        return NULL;
+    }
+    ch_end end = end_of_type(st, type);
+    channel *ch = NULL;
+    if (channel_acquire(id, end, interp_current_id(), &ch) == CH_NO_MEMORY) {
+        return PyErr_NoMemory();
+    }
+    PyObject *obj = alloc_end(type, end, id, ch);
+    if (obj == NULL && ch != NULL) {
+        channel_release(ch, end, interp_current_id());
+    }
+    return obj;
+}
+
+static void
+end_dealloc(end_object *self)
+{
+    PyTypeObject *type = Py_TYPE(self);
+    if (self->ch != NULL) {
+        channel_release(self->ch, self->end, self->owner);
+    }
+    type->tp_free((PyObject *)self);
+    Py_DECREF(type);
+}
+
+static PyObject *
+end_get_id(end_object *self, void *unused)
+{
+    (void)unused;
+    return PyLong_FromLongLong(self->id);
+}
+
+static PyObject *
+end_repr(end_object *self)
+{
+    return PyUnicode_FromFormat("%s(id=%lld)", end_name(self->end), (long long)self->id);
+}
+
+static Py_hash_t
+end_hash(end_object *self)
+{
+    PyObject *id = PyLong_FromLongLong(self->id);
+    if (id == NULL) {
+        return -1;
+    }
+    Py_hash_t hash = PyObject_Hash(id);
+    Py_DECREF(id);
+    return hash;
+}
+
+static PyObject *
+end_richcompare(end_object *self, PyObject *other, int op)
+{
+    interpref_state *st = interpref_state_of_type(Py_TYPE(self));
+    if (st == NULL) {
+        return NULL;
+    }
+    PyTypeObject *base = self->end == CH_RECV ? st->RecvChannelType : st->SendChannelType;
+    if ((op != Py_EQ && op != Py_NE) || !PyObject_TypeCheck(other, base)) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    int equal = ((end_object *)other)->id == self->id;
+    return PyBool_FromLong(op == Py_EQ ? equal : !equal);
+}
+
+/*
+ * Wait for `w` with the GIL released.  Runs signal handlers on EINTR; if one
+ * raises, cancels the wait and returns CH_INTERRUPTED with the exception set.
+ */
+static ch_status
+wait_interruptibly(ch_waiter *w)
+{
+    for (;;) {
+        ch_status status;
+        Py_BEGIN_ALLOW_THREADS
+        status = channel_wait(w);
+        Py_END_ALLOW_THREADS
+        if (status != CH_INTERRUPTED) {
+            return status;
+        }
+        if (PyErr_CheckSignals() < 0) {
+            channel_cancel(w);
+            return CH_INTERRUPTED;
+        }
+    }
+}
+
+/* ---- RecvChannel ------------------------------------------------------- */
+
+static PyObject *
+received(interpref_state *st, void *data, ch_free_fn free)
+{
+    PyObject *obj = shareable_unpack(st, data);
+    free(data);
+    return obj;
+}
+
+static PyObject *
+recv_recv(end_object *self, PyObject *unused)
+{
+    (void)unused;
+    interpref_state *st = interpref_state_of_type(Py_TYPE(self));
+    if (st == NULL || bind(st, self) < 0) {
+        return NULL;
+    }
+    ch_waiter w;
+    void *data = NULL;
+    ch_free_fn free = NULL;
+    ch_status status = channel_recv(self->ch, &w, &data, &free);
+    if (status == CH_WAITING) {
+        status = wait_interruptibly(&w);
+        data = w.data;
+        free = w.free;
+    }
+    switch (status) {
+    case CH_OK:
+        return received(st, data, free);
+    case CH_NO_SENDERS:
+        PyErr_Format(st->ChannelEmptyError,
+                     "channel %lld is empty and no SendChannel for it exists any more",
+                     (long long)self->id);
+        return NULL;
+    case CH_INTERRUPTED:
+        return NULL;
+    default:
+        return no_memory_or(status, st->ChannelError, "channel %lld: unexpected state", self->id);
+    }
+}
+
+static PyObject *
+recv_recv_nowait(end_object *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"default", NULL};
+    PyObject *dflt = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:recv_nowait", kwlist, &dflt)) {
+        return NULL;
+    }
+    interpref_state *st = interpref_state_of_type(Py_TYPE(self));
+    if (st == NULL || bind(st, self) < 0) {
+        return NULL;
+    }
+    void *data = NULL;
+    ch_free_fn free = NULL;
+    if (channel_recv(self->ch, NULL, &data, &free) == CH_EMPTY) {
+        return Py_NewRef(dflt);
+    }
+    return received(st, data, free);
+}
+
+/* ---- SendChannel ------------------------------------------------------- */
+
+static void *
+pack_for_send(end_object *self, interpref_state **st, PyObject *obj)
+{
+    *st = interpref_state_of_type(Py_TYPE(self));
+    if (*st == NULL) {
+        return NULL;
+    }
+    void *data = shareable_pack(*st, obj);
+    if (data != NULL && bind(*st, self) < 0) {
+        shareable_free(data);
+        return NULL;
+    }
+    return data;
+}
+
+static PyObject *
+send_send(end_object *self, PyObject *obj)
+{
+    interpref_state *st;
+    void *data = pack_for_send(self, &st, obj);
+    if (data == NULL) {
+        return NULL;
+    }
+    ch_waiter w;
+    ch_status status = channel_send(self->ch, data, shareable_free, &w);
+    if (status == CH_WAITING) {
+        status = wait_interruptibly(&w);
+    }
+    else if (status != CH_HANDED) {
+        shareable_free(data);   /* refused: still ours */
+    }
+    switch (status) {
+    case CH_OK:
+    case CH_HANDED:
+        Py_RETURN_NONE;
+    case CH_NO_RECEIVERS:
+        PyErr_Format(st->NotReceivedError,
+                     "nothing can receive from channel %lld: no RecvChannel for it exists any more",
+                     (long long)self->id);
+        return NULL;
+    case CH_INTERRUPTED:
+        return NULL;
+    default:
+        return no_memory_or(status, st->ChannelError, "channel %lld: unexpected state", self->id);
+    }
+}
+
+static PyObject *
+send_send_nowait(end_object *self, PyObject *obj)
+{
+    interpref_state *st;
+    void *data = pack_for_send(self, &st, obj);
+    if (data == NULL) {
+        return NULL;
+    }
+    ch_status status = channel_send(self->ch, data, shareable_free, NULL);
+    if (status == CH_NO_MEMORY) {
+        shareable_free(data);
+        return PyErr_NoMemory();
+    }
+    return PyBool_FromLong(status == CH_HANDED);
+}
+
+/* ---- types ------------------------------------------------------------- */
+
+static PyGetSetDef end_getset[] = {
+    {"id", (getter)end_get_id, NULL, "The channel's id (an int).", NULL},
+    {NULL},
+};
+
+static PyMethodDef recv_methods[] = {
+    {"recv", (PyCFunction)recv_recv, METH_NOARGS,
+     "recv() -> object\n\nReturn the next object from the channel, waiting while it is empty."},
+    {"recv_nowait", (PyCFunction)(void (*)(void))recv_recv_nowait, METH_VARARGS | METH_KEYWORDS,
+     "recv_nowait(default=None) -> object\n\nLike recv(), but return default when empty."},
+    {NULL},
+};
+
+static PyMethodDef send_methods[] = {
+    {"send", (PyCFunction)send_send, METH_O,
+     "send(obj)\n\nSend obj to the receiving end and wait until it has been received."},
+    {"send_nowait", (PyCFunction)send_send_nowait, METH_O,
+     "send_nowait(obj) -> bool\n\nSend obj without waiting: True if a receiver took it at once,\n"
+     "else False (obj stays queued)."},
+    {NULL},
+};
+
+#define END_SLOTS(methods, doc)                                                  \
+    {Py_tp_new, end_tp_new}, {Py_tp_dealloc, end_dealloc}, {Py_tp_repr, end_repr}, \
+        {Py_tp_hash, end_hash}, {Py_tp_richcompare, end_richcompare},              \
+        {Py_tp_getset, end_getset}, {Py_tp_methods, methods}, {Py_tp_doc, doc}, {0, NULL}
+
+static PyType_Slot recv_slots[] = {
+    END_SLOTS(recv_methods, "RecvChannel(id)\n\nThe receiving end of a channel."),
+};
+static PyType_Slot send_slots[] = {
+    END_SLOTS(send_methods, "SendChannel(id)\n\nThe sending end of a channel."),
+};
+
+static PyType_Spec recv_spec = {
+    .name = "interpref.RecvChannel",
+    .basicsize = sizeof(end_object),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = recv_slots,
+};
+static PyType_Spec send_spec = {
+    .name = "interpref.SendChannel",
+    .basicsize = sizeof(end_object),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = send_slots,
+};
+
+int
+ends_init_types(PyObject *module, interpref_state *st)
+{
+    st->RecvChannelType = (PyTypeObject *)PyType_FromModuleAndSpec(module, &recv_spec, NULL);
+    if (st->RecvChannelType == NULL || PyModule_AddType(module, st->RecvChannelType) < 0) {
+        return -1;
+    }
+    st->SendChannelType = (PyTypeObject *)PyType_FromModuleAndSpec(module, &send_spec, NULL);
+    if (st->SendChannelType == NULL || PyModule_AddType(module, st->SendChannelType) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- module functions -------------------------------------------------- */
+
+static PyObject *
+new_pair(interpref_state *st, int64_t id, channel *ch_recv, channel *ch_send)
+{
+    PyObject *recv = alloc_end(st->RecvChannelType, CH_RECV, id, ch_recv);
+    if (recv == NULL) {
+        channel_release(ch_recv, CH_RECV, interp_current_id());
+        channel_release(ch_send, CH_SEND, interp_current_id());
+        return NULL;
+    }
+    PyObject *send = alloc_end(st->SendChannelType, CH_SEND, id, ch_send);
+    if (send == NULL) {
+        Py_DECREF(recv);
+        channel_release(ch_send, CH_SEND, interp_current_id());
+        return NULL;
+    }
+    PyObject *pair = PyTuple_Pack(2, recv, send);
+    Py_DECREF(recv);
+    Py_DECREF(send);
+    return pair;
+}
+
+PyObject *
+ends_create_channel(PyObject *module, PyObject *unused)
+{
+    (void)unused;
+    interpref_state *st = PyModule_GetState(module);
+    int64_t id;
+    channel *ch;
+    if (channel_create(interp_current_id(), &id, &ch) != CH_OK) {
+        return PyErr_NoMemory();
+    }
+    return new_pair(st, id, ch, ch);
+}
+
+PyObject *
+ends_list_all_channels(PyObject *module, PyObject *unused)
+{
+    (void)unused;
+    interpref_state *st = PyModule_GetState(module);
+    int64_t *ids;
+    size_t count;
+    if (channel_list(&ids, &count) != CH_OK) {
+        return PyErr_NoMemory();
+    }
+    PyObject *list = PyList_New(0);
+    for (size_t i = 0; list != NULL && i < count; i++) {
+        channel *ch_recv, *ch_send;
+        ch_status status = channel_acquire(ids[i], CH_RECV, interp_current_id(), &ch_recv);
+        if (status == CH_NOT_FOUND) {
+            continue;   /* destroyed since the listing was taken */
+        }
+        if (status == CH_OK) {
+            status = channel_acquire(ids[i], CH_SEND, interp_current_id(), &ch_send);
+            if (status != CH_OK) {
+                channel_release(ch_recv, CH_RECV, interp_current_id());
+            }
+        }
+        PyObject *pair = status == CH_OK ? new_pair(st, ids[i], ch_recv, ch_send)
+                                         : PyErr_NoMemory();
+        if (pair == NULL || PyList_Append(list, pair) < 0) {
+            Py_CLEAR(list);
+        }
+        Py_XDECREF(pair);
+    }
+    ref_free(ids);
+    return list;
+}

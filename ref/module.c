@@ -1,0 +1,278 @@
+/*
+ * module.c: the `interpref` module: its per-interpreter state, its exception
+ * classes, its function table and its initialisation.  The functions
+ * themselves live with the concept they belong to (interp.c, ends.c,
+ * shareable.c); this file only wires them up.
+ *
+ * interpref is the reference implementation of the documented API of
+ * `test.support.interpreters` (see conformance/SPEC.md): every behaviour here
+ * is the executable form of a SPEC clause.
+ */
+#include "interpref.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "registry.h"
+
+/*
+ * The file this extension was loaded from, recorded once so that other
+ * interpreters can load it too when `import interpref` would not find it
+ * (a subinterpreter's sys.path is the startup one, without later changes).
+ */
+static pthread_once_t self_path_once = PTHREAD_ONCE_INIT;
+static char *self_path;
+static const char *pending_self_path;
+
+static void
+record_self_path(void)
+{
+    size_t size = strlen(pending_self_path) + 1;
+    self_path = ref_malloc(size);
+    if (self_path != NULL) {
+        memcpy(self_path, pending_self_path, size);
+    }
+}
+
+interpref_state *
+interpref_state_of_type(PyTypeObject *type)
+{
+    PyObject *module = PyType_GetModuleByDef(type, &interpref_module);
+    return module ? PyModule_GetState(module) : NULL;
+}
+
+PyObject *
+interpref_import_self(void)
+{
+    PyObject *module = PyImport_ImportModule("interpref");
+    if (module != NULL || self_path == NULL || !PyErr_ExceptionMatches(PyExc_ImportError)) {
+        return module;
+    }
+    PyErr_Clear();
+    /* importlib's documented recipe for loading a module from a file. */
+    PyObject *util = PyImport_ImportModule("importlib.util");
+    PyObject *spec = util ? PyObject_CallMethod(util, "spec_from_file_location", "ss",
+                                                "interpref", self_path)
+                          : NULL;
+    module = spec ? PyObject_CallMethod(util, "module_from_spec", "O", spec) : NULL;
+    PyObject *modules = module ? PyImport_GetModuleDict() : NULL;
+    PyObject *loader = modules ? PyObject_GetAttrString(spec, "loader") : NULL;
+    PyObject *done = NULL;
+    if (loader != NULL && PyDict_SetItemString(modules, "interpref", module) == 0) {
+        done = PyObject_CallMethod(loader, "exec_module", "O", module);
+        if (done == NULL) {
+            PyDict_DelItemString(modules, "interpref");
+        }
+    }
+    if (done == NULL) {
+        Py_CLEAR(module);
+    }
+    Py_XDECREF(done);
+    Py_XDECREF(loader);
+    Py_XDECREF(spec);
+    Py_XDECREF(util);
+    return module;
+}
+
+int
+interpref_parse_id(PyObject *arg, const char *what, int64_t *id)
+{
+    if (!PyLong_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "%s must be an int, not %.200s", what, Py_TYPE(arg)->tp_name);
+        return -1;
+    }
+    int overflow = 0;
+    long long value = PyLong_AsLongLongAndOverflow(arg, &overflow);
+    if (value == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (overflow > 0) {
+        PyErr_Format(PyExc_OverflowError, "%s %R is too large", what, arg);
+        return -1;
+    }
+    if (overflow < 0 || value < 0) {
+        PyErr_Format(PyExc_ValueError, "%s must be a non-negative int, not %R", what, arg);
+        return -1;
+    }
+    *id = value;
+    return 0;
+}
+
+/* ---- module functions without a better home ---------------------------- */
+
+static PyObject *
+module_is_shareable(PyObject *module, PyObject *obj)
+{
+    return PyBool_FromLong(shareable_check(PyModule_GetState(module), obj));
+}
+
+static PyObject *
+module_atexit(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    interp_close_all();
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef module_methods[] = {
+    {"create", (PyCFunction)(void (*)(void))interp_create, METH_VARARGS | METH_KEYWORDS,
+     "create(*, isolated=True) -> Interpreter\n\nInitialize a new (idle) Python interpreter."},
+    {"list_all", interp_list_all, METH_NOARGS,
+     "list_all() -> list of Interpreter\n\nAll existing interpreters, by ascending id."},
+    {"get_current", interp_get_current, METH_NOARGS,
+     "get_current() -> Interpreter\n\nThe interpreter the calling thread runs in."},
+    {"get_main", interp_get_main, METH_NOARGS,
+     "get_main() -> Interpreter\n\nThe main interpreter."},
+    {"is_shareable", module_is_shareable, METH_O,
+     "is_shareable(obj) -> bool\n\nTrue if obj's data can be sent between interpreters."},
+    {"create_channel", ends_create_channel, METH_NOARGS,
+     "create_channel() -> (RecvChannel, SendChannel)\n\nCreate a new channel."},
+    {"list_all_channels", ends_list_all_channels, METH_NOARGS,
+     "list_all_channels() -> list of (RecvChannel, SendChannel)\n\nAll open channels."},
+    {"_atexit", module_atexit, METH_NOARGS,
+     "Close every subinterpreter still alive (registered with atexit in main)."},
+    {NULL},
+};
+
+/* ---- initialisation ---------------------------------------------------- */
+
+static int
+add_exception(PyObject *module, PyObject **slot, const char *name, PyObject *base,
+              const char *doc)
+{
+    char qualified[64];
+    snprintf(qualified, sizeof qualified, "interpref.%s", name);
+    *slot = PyErr_NewExceptionWithDoc(qualified, doc, base, NULL);
+    if (*slot == NULL) {
+        return -1;
+    }
+    return PyModule_AddObjectRef(module, name, *slot);
+}
+
+static int
+add_exceptions(PyObject *module, interpref_state *st)
+{
+    /* SPEC EXC-*: ChannelError derives from Exception exactly as the seed says. */
+    if (add_exception(module, &st->RunFailedError, "RunFailedError", PyExc_RuntimeError,
+                      "Interpreter.run() ended with an uncaught exception.") < 0 ||
+        add_exception(module, &st->ChannelError, "ChannelError", PyExc_Exception,
+                      "Base class of all channel-related exceptions.") < 0 ||
+        add_exception(module, &st->ChannelNotFoundError, "ChannelNotFoundError",
+                      st->ChannelError, "The identified channel was not found.") < 0 ||
+        add_exception(module, &st->ChannelEmptyError, "ChannelEmptyError", st->ChannelError,
+                      "The channel was unexpectedly empty.") < 0 ||
+        add_exception(module, &st->ChannelNotEmptyError, "ChannelNotEmptyError",
+                      st->ChannelError, "The channel was unexpectedly not empty.") < 0 ||
+        add_exception(module, &st->NotReceivedError, "NotReceivedError", st->ChannelError,
+                      "Nothing was waiting to receive a sent object.") < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+/* In the main interpreter: close leftover subinterpreters before finalization. */
+static int
+register_atexit(PyObject *module)
+{
+    if (PyInterpreterState_Get() != PyInterpreterState_Main()) {
+        return 0;
+    }
+    PyObject *atexit = PyImport_ImportModule("atexit");
+    PyObject *func = atexit ? PyObject_GetAttrString(module, "_atexit") : NULL;
+    PyObject *done = func ? PyObject_CallMethod(atexit, "register", "O", func) : NULL;
+    Py_XDECREF(done);
+    Py_XDECREF(func);
+    Py_XDECREF(atexit);
+    return done ? 0 : -1;
+}
+
+static int
+module_exec(PyObject *module)
+{
+    interpref_state *st = PyModule_GetState(module);
+    if (registry_interp_add(PyInterpreterState_GetID(PyInterpreterState_Main()),
+                            PyInterpreterState_Main(), 1) != REG_OK) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyObject *file = PyModule_GetFilenameObject(module);
+    if (file != NULL) {
+        pending_self_path = PyUnicode_AsUTF8(file);
+        if (pending_self_path != NULL) {
+            pthread_once(&self_path_once, record_self_path);
+        }
+        Py_DECREF(file);
+    }
+    PyErr_Clear();   /* built in (no __file__): `import interpref` works everywhere */
+    if (add_exceptions(module, st) < 0 || interp_init_type(module, st) < 0 ||
+        ends_init_types(module, st) < 0 || register_atexit(module) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+static int
+module_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    interpref_state *st = PyModule_GetState(module);
+    Py_VISIT(st->InterpreterType);
+    Py_VISIT(st->RecvChannelType);
+    Py_VISIT(st->SendChannelType);
+    Py_VISIT(st->RunFailedError);
+    Py_VISIT(st->ChannelError);
+    Py_VISIT(st->ChannelNotFoundError);
+    Py_VISIT(st->ChannelEmptyError);
+    Py_VISIT(st->ChannelNotEmptyError);
+    Py_VISIT(st->NotReceivedError);
+    return 0;
+}
+
+static int
+module_clear(PyObject *module)
+{
+    interpref_state *st = PyModule_GetState(module);
+    Py_CLEAR(st->InterpreterType);
+    Py_CLEAR(st->RecvChannelType);
+    Py_CLEAR(st->SendChannelType);
+    Py_CLEAR(st->RunFailedError);
+    Py_CLEAR(st->ChannelError);
+    Py_CLEAR(st->ChannelNotFoundError);
+    Py_CLEAR(st->ChannelEmptyError);
+    Py_CLEAR(st->ChannelNotEmptyError);
+    Py_CLEAR(st->NotReceivedError);
+    return 0;
+}
+
+static void
+module_free(void *module)
+{
+    module_clear(module);
+}
+
+static PyModuleDef_Slot module_slots[] = {
+    {Py_mod_exec, module_exec},
+#ifdef Py_mod_multiple_interpreters
+    {Py_mod_multiple_interpreters, Py_MOD_PER_INTERPRETER_GIL_SUPPORTED},
+#endif
+    {0, NULL},
+};
+
+PyModuleDef interpref_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "interpref",
+    .m_doc = "The reference implementation of the PEP 554-era subinterpreters API.",
+    .m_size = sizeof(interpref_state),
+    .m_methods = module_methods,
+    .m_slots = module_slots,
+    .m_traverse = module_traverse,
+    .m_clear = module_clear,
+    .m_free = module_free,
+};
+
+PyMODINIT_FUNC
+PyInit_interpref(void)
+{
+    return PyModuleDef_Init(&interpref_module);
+}
