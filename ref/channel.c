@@ -107,6 +107,7 @@ start_waiting(ch_waiter *w, channel *ch, int sending)
     w->state = W_WAITING;
     w->sending = sending;
     w->ch = ch;
+    w->item = NULL;
     w->data = NULL;
     w->free = NULL;
     sem_init(&w->sem, 0, 0);

@@ -1,0 +1,424 @@
+/*
+ * test_channel.c: the channel core (channel.h) without Python: FIFO order,
+ * hand-off to blocked receivers, senders waiting for receipt, the other side
+ * going away, cancellation, lifetimes, and out-of-memory paths.
+ *
+ * Items are small heap integers; free_counted() counts how many the channel
+ * freed, so a test can tell "withdrawn" or "destroyed" from "lost".  Threads
+ * report "I am registered as waiting" through a semaphore posted after
+ * channel_send/recv returned CH_WAITING, so no test depends on timing.
+ */
+#include <pthread.h>
+#include <semaphore.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "alloc.h"
+#include "channel.h"
+#include "registry.h"
+
+enum { MAIN = 0, SUB = 1 };
+
+static int freed;
+
+static void
+free_counted(void *data)
+{
+    freed++;
+    free(data);
+}
+
+static int *
+item(int value)
+{
+    int *p = malloc(sizeof *p);
+    *p = value;
+    return p;
+}
+
+static int
+take(void *data)
+{
+    int value = *(int *)data;
+    free(data);
+    return value;
+}
+
+static int
+reset(void **unused)
+{
+    (void)unused;
+    ref_alloc_fail_after(-1);
+    channel_reset();
+    freed = 0;
+    return 0;
+}
+
+static channel *
+new_channel(int64_t *id)
+{
+    channel *ch = NULL;
+    int64_t ignored;
+    assert_int_equal(channel_create(MAIN, id ? id : &ignored, &ch), CH_OK);
+    return ch;
+}
+
+static int
+recv_now(channel *ch)
+{
+    void *data = NULL;
+    ch_free_fn fn = NULL;
+    assert_int_equal(channel_recv(ch, NULL, &data, &fn), CH_OK);
+    assert_ptr_equal(fn, free_counted);
+    return take(data);
+}
+
+/* ---- single-threaded behaviour ----------------------------------------- */
+
+static void
+test_ids_grow_and_list_ascending(void **unused)
+{
+    (void)unused;
+    int64_t a, b, c;
+    new_channel(&a);
+    new_channel(&b);
+    new_channel(&c);
+    assert_true(a < b && b < c);
+    int64_t *ids;
+    size_t n;
+    assert_int_equal(channel_list(&ids, &n), CH_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(ids[0], a);
+    assert_int_equal(ids[2], c);
+    ref_free(ids);
+}
+
+static void
+test_fifo_and_empty(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, NULL, &data, &fn), CH_EMPTY);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(channel_send(ch, item(i), free_counted, NULL), CH_OK);
+    }
+    assert_int_equal(channel_queued(ch), 5);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(recv_now(ch), i);
+    }
+    assert_int_equal(channel_recv(ch, NULL, &data, &fn), CH_EMPTY);
+    assert_int_equal(freed, 0);
+}
+
+static void
+test_acquire_unknown_and_destroy_with_items(void **unused)
+{
+    (void)unused;
+    int64_t id;
+    channel *ch = new_channel(&id), *again;
+    assert_int_equal(channel_acquire(id + 100, CH_RECV, MAIN, &again), CH_NOT_FOUND);
+    assert_int_equal(channel_acquire(id, CH_RECV, SUB, &again), CH_OK);
+    assert_ptr_equal(again, ch);
+    channel_send(ch, item(1), free_counted, NULL);
+    channel_send(ch, item(2), free_counted, NULL);
+    channel_release(ch, CH_RECV, MAIN);
+    channel_release(ch, CH_SEND, MAIN);
+    assert_int_equal(freed, 0);               /* SUB still holds the receive end */
+    assert_int_equal(recv_now(ch), 1);
+    channel_release(ch, CH_RECV, SUB);        /* last reference: destroyed */
+    assert_int_equal(freed, 1);
+    assert_int_equal(channel_acquire(id, CH_SEND, MAIN, &again), CH_NOT_FOUND);
+}
+
+static void
+test_blocking_send_without_receivers_is_refused(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    channel_release(ch, CH_RECV, MAIN);
+    ch_waiter w;
+    int *data = item(9);
+    assert_int_equal(channel_send(ch, data, free_counted, &w), CH_NO_RECEIVERS);
+    assert_int_equal(take(data), 9);          /* still the caller's */
+    assert_int_equal(channel_send(ch, item(3), free_counted, NULL), CH_OK);   /* nowait queues */
+    assert_int_equal(channel_queued(ch), 1);
+}
+
+static void
+test_blocking_recv_without_senders_is_refused(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    channel_send(ch, item(4), free_counted, NULL);
+    channel_release(ch, CH_SEND, MAIN);
+    ch_waiter w;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_OK);   /* queued items still come */
+    assert_int_equal(take(data), 4);
+    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_NO_SENDERS);
+}
+
+static void
+test_handoff_to_registered_receiver_and_cancel_requeues_at_head(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter w;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_HANDED);
+    assert_int_equal(channel_send(ch, item(2), free_counted, NULL), CH_OK);
+    assert_int_equal(channel_queued(ch), 1);
+    /* The receiver gives up (a signal) without taking its item: it goes first again. */
+    assert_int_equal(channel_cancel(&w), CH_OK);
+    assert_int_equal(recv_now(ch), 1);
+    assert_int_equal(recv_now(ch), 2);
+    assert_int_equal(freed, 0);
+}
+
+static void
+test_cancelled_receiver_gets_nothing(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter w;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_cancel(&w), CH_OK);
+    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_OK);   /* queued, not handed */
+    assert_int_equal(recv_now(ch), 1);
+}
+
+static void
+test_cancelled_sender_withdraws_its_item(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter w;
+    channel_send(ch, item(1), free_counted, NULL);
+    assert_int_equal(channel_send(ch, item(2), free_counted, &w), CH_WAITING);
+    channel_send(ch, item(3), free_counted, NULL);
+    assert_int_equal(channel_cancel(&w), CH_OK);
+    assert_int_equal(freed, 1);
+    assert_int_equal(recv_now(ch), 1);
+    assert_int_equal(recv_now(ch), 3);
+}
+
+static void
+test_sender_cancel_after_receipt_reports_received(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter w;
+    assert_int_equal(channel_send(ch, item(5), free_counted, &w), CH_WAITING);
+    assert_int_equal(recv_now(ch), 5);
+    assert_int_equal(channel_cancel(&w), CH_HANDED);
+    assert_int_equal(freed, 0);
+}
+
+static void
+test_close_check_and_forget_interp(void **unused)
+{
+    (void)unused;
+    int64_t id, other_id, found = -1;
+    channel *ch = new_channel(&id), *other = new_channel(&other_id), *sub_end;
+    channel_send(ch, item(1), free_counted, NULL);
+    assert_int_equal(channel_acquire(id, CH_RECV, SUB, &sub_end), CH_OK);
+    assert_int_equal(channel_check_interp_close(SUB, &found), CH_OK);   /* MAIN holds ends too */
+    channel_release(ch, CH_RECV, MAIN);
+    channel_release(ch, CH_SEND, MAIN);
+    assert_int_equal(channel_check_interp_close(SUB, &found), CH_NOT_EMPTY);
+    assert_int_equal(found, id);
+    assert_int_equal(channel_check_interp_close(MAIN, &found), CH_OK);
+    channel_forget_interp(SUB);                /* SUB destroyed anyway: channel goes */
+    assert_int_equal(freed, 1);
+    assert_int_equal(channel_acquire(id, CH_RECV, MAIN, &sub_end), CH_NOT_FOUND);
+    /* Forgetting an interpreter that holds nothing leaves other channels alone. */
+    channel_forget_interp(SUB);
+    assert_int_equal(channel_acquire(other_id, CH_RECV, MAIN, &sub_end), CH_OK);
+    (void)other;
+}
+
+static void
+test_out_of_memory_paths(void **unused)
+{
+    (void)unused;
+    int64_t id;
+    channel *ch;
+    ref_alloc_fail_after(0);
+    assert_int_equal(channel_create(MAIN, &id, &ch), CH_NO_MEMORY);
+    ref_alloc_fail_after(1);                   /* the channel, then its holder table fails */
+    assert_int_equal(channel_create(MAIN, &id, &ch), CH_NO_MEMORY);
+    ref_alloc_fail_after(-1);
+    ch = new_channel(&id);
+    channel *again;
+    assert_int_equal(channel_acquire(id, CH_RECV, SUB, &again), CH_OK);   /* fits: no growth */
+    ref_alloc_fail_after(0);
+    int *data = item(1);
+    assert_int_equal(channel_send(ch, data, free_counted, NULL), CH_NO_MEMORY);
+    assert_int_equal(channel_acquire(id, CH_RECV, SUB + 1, &again), CH_NO_MEMORY);   /* growth */
+    int64_t *ids;
+    size_t n;
+    assert_int_equal(channel_list(&ids, &n), CH_NO_MEMORY);
+    ref_alloc_fail_after(-1);
+    assert_int_equal(take(data), 1);
+    assert_int_equal(channel_queued(ch), 0);
+}
+
+/* ---- with threads ------------------------------------------------------ */
+
+typedef struct {
+    channel *ch;
+    sem_t registered;     /* posted once the waiter is registered */
+    ch_status wait_status;
+    int value;
+} blocked_call;
+
+static void *
+blocked_receiver(void *arg)
+{
+    blocked_call *call = arg;
+    ch_waiter w;
+    void *data;
+    ch_free_fn fn;
+    ch_status status = channel_recv(call->ch, &w, &data, &fn);
+    sem_post(&call->registered);
+    if (status == CH_WAITING) {
+        status = channel_wait(&w);
+        if (status == CH_OK) {
+            call->value = take(w.data);
+        }
+    }
+    call->wait_status = status;
+    return NULL;
+}
+
+static void *
+blocked_sender(void *arg)
+{
+    blocked_call *call = arg;
+    ch_waiter w;
+    ch_status status = channel_send(call->ch, item(call->value), free_counted, &w);
+    sem_post(&call->registered);
+    if (status == CH_WAITING) {
+        status = channel_wait(&w);
+    }
+    call->wait_status = status;
+    return NULL;
+}
+
+static pthread_t
+start(void *(*fn)(void *), blocked_call *call)
+{
+    pthread_t thread;
+    sem_init(&call->registered, 0, 0);
+    assert_int_equal(pthread_create(&thread, NULL, fn, call), 0);
+    sem_wait(&call->registered);
+    return thread;
+}
+
+static void
+finish(pthread_t thread, blocked_call *call)
+{
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    sem_destroy(&call->registered);
+}
+
+static void
+test_blocked_receiver_woken_by_send_nowait(void **unused)
+{
+    (void)unused;
+    blocked_call call = {.ch = new_channel(NULL)};
+    pthread_t t = start(blocked_receiver, &call);
+    assert_int_equal(channel_send(call.ch, item(42), free_counted, NULL), CH_HANDED);
+    finish(t, &call);
+    assert_int_equal(call.wait_status, CH_OK);
+    assert_int_equal(call.value, 42);
+}
+
+static void
+test_blocked_sender_released_by_receipt(void **unused)
+{
+    (void)unused;
+    blocked_call call = {.ch = new_channel(NULL), .value = 7};
+    pthread_t t = start(blocked_sender, &call);
+    assert_int_equal(recv_now(call.ch), 7);
+    finish(t, &call);
+    assert_int_equal(call.wait_status, CH_OK);
+}
+
+static void
+test_blocked_sender_told_when_receivers_vanish(void **unused)
+{
+    (void)unused;
+    blocked_call call = {.ch = new_channel(NULL), .value = 7};
+    pthread_t t = start(blocked_sender, &call);
+    channel_release(call.ch, CH_RECV, MAIN);
+    finish(t, &call);
+    assert_int_equal(call.wait_status, CH_NO_RECEIVERS);
+    assert_int_equal(freed, 1);                 /* withdrawn, not left queued */
+    assert_int_equal(channel_queued(call.ch), 0);
+}
+
+static void
+test_blocked_receiver_told_when_senders_vanish(void **unused)
+{
+    (void)unused;
+    blocked_call call = {.ch = new_channel(NULL)};
+    pthread_t t = start(blocked_receiver, &call);
+    channel_release(call.ch, CH_SEND, MAIN);
+    finish(t, &call);
+    assert_int_equal(call.wait_status, CH_NO_SENDERS);
+}
+
+static void
+test_receivers_served_oldest_first(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    blocked_call first = {.ch = ch}, second = {.ch = ch};
+    pthread_t t1 = start(blocked_receiver, &first);
+    pthread_t t2 = start(blocked_receiver, &second);
+    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_HANDED);
+    assert_int_equal(channel_send(ch, item(2), free_counted, NULL), CH_HANDED);
+    finish(t1, &first);
+    finish(t2, &second);
+    assert_int_equal(first.value, 1);
+    assert_int_equal(second.value, 2);
+}
+
+int
+main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, reset, reset)
+    const struct CMUnitTest tests[] = {
+        T(test_ids_grow_and_list_ascending),
+        T(test_fifo_and_empty),
+        T(test_acquire_unknown_and_destroy_with_items),
+        T(test_blocking_send_without_receivers_is_refused),
+        T(test_blocking_recv_without_senders_is_refused),
+        T(test_handoff_to_registered_receiver_and_cancel_requeues_at_head),
+        T(test_cancelled_receiver_gets_nothing),
+        T(test_cancelled_sender_withdraws_its_item),
+        T(test_sender_cancel_after_receipt_reports_received),
+        T(test_close_check_and_forget_interp),
+        T(test_out_of_memory_paths),
+        T(test_blocked_receiver_woken_by_send_nowait),
+        T(test_blocked_sender_released_by_receipt),
+        T(test_blocked_sender_told_when_receivers_vanish),
+        T(test_blocked_receiver_told_when_senders_vanish),
+        T(test_receivers_served_oldest_first),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
