@@ -332,7 +332,7 @@ send_send_nowait(end_object *self, PyObject *obj)
 
 static PyGetSetDef end_getset[] = {
     {"id", (getter)end_get_id, NULL, "The channel's id (an int).", NULL},
-    {NULL},
+    {0},
 };
 
 static PyMethodDef recv_methods[] = {
@@ -340,7 +340,7 @@ static PyMethodDef recv_methods[] = {
      "recv() -> object\n\nReturn the next object from the channel, waiting while it is empty."},
     {"recv_nowait", (PyCFunction)(void (*)(void))recv_recv_nowait, METH_VARARGS | METH_KEYWORDS,
      "recv_nowait(default=None) -> object\n\nLike recv(), but return default when empty."},
-    {NULL},
+    {0},
 };
 
 static PyMethodDef send_methods[] = {
@@ -349,7 +349,7 @@ static PyMethodDef send_methods[] = {
     {"send_nowait", (PyCFunction)send_send_nowait, METH_O,
      "send_nowait(obj) -> bool\n\nSend obj without waiting: True if a receiver took it at once,\n"
      "else False (obj stays queued)."},
-    {NULL},
+    {0},
 };
 
 #define END_SLOTS(methods, doc)                                                  \

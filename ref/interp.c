@@ -811,7 +811,7 @@ interp_richcompare(interp_object *self, PyObject *other, int op)
 
 static PyGetSetDef interp_getset[] = {
     {"id", (getter)interp_get_id, NULL, "The interpreter's id (an int).", NULL},
-    {NULL},
+    {0},
 };
 
 static PyMethodDef interp_methods[] = {
@@ -822,7 +822,7 @@ static PyMethodDef interp_methods[] = {
     {"run", (PyCFunction)(void (*)(void))interp_run, METH_FASTCALL | METH_KEYWORDS,
      "run(src_str, /, *, channels=None)\n\nRun src_str in the interpreter's __main__,\n"
      "blocking until done.  channels: (RecvChannel, SendChannel), bound as `channels`."},
-    {NULL},
+    {0},
 };
 
 static PyType_Slot interp_slots[] = {

@@ -133,7 +133,7 @@ static PyMethodDef module_methods[] = {
      "list_all_channels() -> list of (RecvChannel, SendChannel)\n\nAll open channels."},
     {"_atexit", module_atexit, METH_NOARGS,
      "Close every subinterpreter still alive (registered with atexit in main)."},
-    {NULL},
+    {0},
 };
 
 /* ---- initialisation ---------------------------------------------------- */

@@ -1,0 +1,45 @@
+# InterpcheckCompilerFlags.cmake: language level, warnings and instrumented
+# build modes, applied to every C target of the project (directory-wide, so
+# tools/ and fuzz/ get them too when they appear).
+#
+# Options:
+#   INTERPCHECK_WERROR    turn warnings into errors (the ci-* presets do)
+#   INTERPCHECK_SANITIZE  AddressSanitizer + UndefinedBehaviorSanitizer
+#   INTERPCHECK_COVERAGE  gcov instrumentation (--coverage)
+
+include_guard(GLOBAL)
+
+option(INTERPCHECK_WERROR "Treat compiler warnings as errors" OFF)
+option(INTERPCHECK_SANITIZE "Build with -fsanitize=address,undefined" OFF)
+option(INTERPCHECK_COVERAGE "Build with --coverage (gcov)" OFF)
+
+if(INTERPCHECK_SANITIZE AND INTERPCHECK_COVERAGE)
+  message(FATAL_ERROR "INTERPCHECK_SANITIZE and INTERPCHECK_COVERAGE are separate builds; pick one.")
+endif()
+
+# C11, no GNU dialect.  CPython's pyconfig.h defines these feature-test macros
+# itself; defining the very same values on the command line keeps every
+# translation unit (also those that never include Python.h, or include a libc
+# header first) on one view of libc, without redefinition warnings.
+set(CMAKE_C_STANDARD 11)
+set(CMAKE_C_STANDARD_REQUIRED ON)
+set(CMAKE_C_EXTENSIONS OFF)
+add_compile_definitions(_GNU_SOURCE=1 _POSIX_C_SOURCE=200809L _XOPEN_SOURCE=700)
+
+add_compile_options(-Wall -Wextra)
+if(INTERPCHECK_WERROR)
+  add_compile_options(-Werror)
+endif()
+
+if(INTERPCHECK_SANITIZE)
+  # Recovery off: the first UBSan report fails the test instead of scrolling by.
+  set(_san -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_compile_options(${_san})
+  add_link_options(${_san})
+endif()
+
+if(INTERPCHECK_COVERAGE)
+  # -O0 so every branch in the report is a branch in the source.
+  add_compile_options(--coverage -O0)
+  add_link_options(--coverage)
+endif()

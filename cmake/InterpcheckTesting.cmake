@@ -1,0 +1,129 @@
+# InterpcheckTesting.cmake: helpers to declare tests, and the environment
+# every test runs in.
+#
+#   interpcheck_add_c_test(NAME SOURCES src... [LABELS l...] [WITH_REF]
+#                          [LIBRARIES lib...] [ARGS a...] [TIMEOUT s]
+#                          [ENVIRONMENT K=V...])
+#       A cmocka test program.  NAME is the CTest name; the executable target
+#       is NAME with every character other than [A-Za-z0-9_] turned into `_`.
+#       WITH_REF links interpref_core and libpython (the program then embeds
+#       Python and registers the module with PyImport_AppendInittab).
+#
+#   interpcheck_add_py_test(NAME FILE script.py [LABELS l...] [ARGS a...]
+#                           [TIMEOUT s] [ENVIRONMENT K=V...])
+#       A Python script run by the embedded driver `interpref-embed`
+#       (isolated interpreter, no site, `interpref` built in); the test passes
+#       when the script exits 0 (a unittest script ending in unittest.main()).
+#
+#   interpcheck_link_python_embed(TARGET)
+#       Link TARGET against libpython (Python::Embed) with the BUILD_RPATH a
+#       non-system Python needs.
+#
+# TIMEOUT is the budget of a plain build; it is scaled by
+# INTERPCHECK_TEST_TIMEOUT_SCALE (3 under sanitizers, 2 under coverage).
+
+include_guard(GLOBAL)
+
+# --- Environment of every test ---------------------------------------------------
+# INTERPCHECK_TEST_ENV is a list of NAME=VALUE (values must not contain `;`).
+set(INTERPCHECK_TEST_ENV "")
+set(INTERPCHECK_TEST_TIMEOUT_SCALE 1)
+
+if(INTERPCHECK_SANITIZE)
+  set(INTERPCHECK_TEST_TIMEOUT_SCALE 3)
+  # PYTHONMALLOC=malloc: pymalloc carves objects out of big arenas, where
+  # ASan sees neither overflows nor leaks.  interpref-embed honours it even
+  # though its configuration is isolated; C tests must do the same (or use
+  # Py_InitializeFromConfig with a PyPreConfig whose allocator is malloc).
+  #
+  # ASAN_OPTIONS:
+  #   detect_leaks=1            LeakSanitizer on, with lsan.supp below
+  #   allocator_may_return_null Python code that asks for absurd sizes gets
+  #                             MemoryError, as without ASan, not an abort
+  #   halt_on_error/abort_on_error=0   stop at the first error with a normal
+  #                             non-zero exit, not SIGABRT and a core file
+  # LSAN_OPTIONS: ref/tests/lsan.supp suppresses leaks whose allocation stack
+  #   runs through CPython's own start-up, teardown and interpreter-creation
+  #   entry points; it never names libpython as a whole (every call into our
+  #   module has libpython frames below it, so that would hide our leaks too).
+  # UBSAN_OPTIONS: a stack trace for each report; -fno-sanitize-recover=all
+  #   already makes the first one fatal.
+  list(APPEND INTERPCHECK_TEST_ENV
+    "PYTHONMALLOC=malloc"
+    "ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:halt_on_error=1:abort_on_error=0:print_summary=1"
+    "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/ref/tests/lsan.supp:print_suppressions=0"
+    "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+elseif(INTERPCHECK_COVERAGE)
+  set(INTERPCHECK_TEST_TIMEOUT_SCALE 2)
+endif()
+
+# cmocka through pkg-config; a missing libcmocka-dev only matters once a C
+# test is declared, and then says how to get it.
+pkg_check_modules(CMOCKA QUIET IMPORTED_TARGET GLOBAL cmocka)
+
+function(interpcheck_link_python_embed target)
+  target_link_libraries(${target} PRIVATE Python::Embed)
+  if(INTERPCHECK_PYTHON_RPATH)
+    set_property(TARGET ${target} APPEND PROPERTY BUILD_RPATH "${INTERPCHECK_PYTHON_RPATH}")
+  endif()
+endfunction()
+
+# Internal: the properties shared by both kinds of test.
+function(_interpcheck_test_properties name timeout labels env)
+  math(EXPR _timeout "${timeout} * ${INTERPCHECK_TEST_TIMEOUT_SCALE}")
+  set(_env ${INTERPCHECK_TEST_ENV} ${env})
+  set_tests_properties(${name} PROPERTIES
+    LABELS "${labels}"
+    TIMEOUT ${_timeout})
+  if(_env)
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${_env}")
+  endif()
+endfunction()
+
+function(interpcheck_add_c_test name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "WITH_REF" "TIMEOUT"
+                        "SOURCES;LABELS;LIBRARIES;ARGS;ENVIRONMENT")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "interpcheck_add_c_test(${name}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_SOURCES)
+    message(FATAL_ERROR "interpcheck_add_c_test(${name}): SOURCES is required")
+  endif()
+  if(NOT TARGET PkgConfig::CMOCKA)
+    message(FATAL_ERROR
+      "interpcheck_add_c_test(${name}): cmocka not found by pkg-config.  "
+      "Install it: apt-get install libcmocka-dev (or run tools/run-tests, which checks deps).")
+  endif()
+  if(NOT arg_TIMEOUT)
+    set(arg_TIMEOUT 60)
+  endif()
+
+  string(MAKE_C_IDENTIFIER "${name}" target)
+  add_executable(${target} ${arg_SOURCES})
+  target_link_libraries(${target} PRIVATE PkgConfig::CMOCKA Threads::Threads ${arg_LIBRARIES})
+  if(arg_WITH_REF)
+    target_link_libraries(${target} PRIVATE interpref_core)
+    interpcheck_link_python_embed(${target})
+  endif()
+
+  add_test(NAME ${name} COMMAND ${target} ${arg_ARGS})
+  _interpcheck_test_properties(${name} ${arg_TIMEOUT} "${arg_LABELS}" "${arg_ENVIRONMENT}")
+endfunction()
+
+function(interpcheck_add_py_test name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "FILE;TIMEOUT"
+                        "LABELS;ARGS;ENVIRONMENT")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "interpcheck_add_py_test(${name}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_FILE)
+    message(FATAL_ERROR "interpcheck_add_py_test(${name}): FILE is required")
+  endif()
+  if(NOT arg_TIMEOUT)
+    set(arg_TIMEOUT 120)
+  endif()
+  get_filename_component(_file "${arg_FILE}" ABSOLUTE)
+
+  add_test(NAME ${name} COMMAND interpref-embed "${_file}" ${arg_ARGS})
+  _interpcheck_test_properties(${name} ${arg_TIMEOUT} "${arg_LABELS}" "${arg_ENVIRONMENT}")
+endfunction()
