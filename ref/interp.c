@@ -207,19 +207,6 @@ unknown_interpreter(int64_t id)
     return NULL;
 }
 
-static PyObject *
-interp_is_running(interp_object *self, PyObject *unused)
-{
-    (void)unused;
-    int running;
-    if (self->id == interp_current_id()) {
-        Py_RETURN_TRUE;
-    }
-    if (registry_interp_is_running(self->id, &running) != REG_OK) {
-        return unknown_interpreter(self->id);
-    }
-    return PyBool_FromLong(running);
-}
 
 /* Enter `interp` on this OS thread with a fresh thread state. */
 /*
@@ -294,17 +281,50 @@ leave_without_ending(interp_record *record, PyThreadState *tstate, PyThreadState
     }
 }
 
-/* Does any thread state other than `tstate` live in its interpreter? */
+/*
+ * Does a thread started by the interpreter's own code live in it, that is a
+ * thread state other than `tstate` (ours, current, so the list is stable:
+ * thread states are deleted by their owners with the GIL we now hold) and
+ * the kept first one?
+ */
 static int
-has_other_threads(PyThreadState *tstate)
+has_other_threads(interp_record *record, PyThreadState *tstate)
 {
-    PyInterpreterState *interp = PyThreadState_GetInterpreter(tstate);
-    for (PyThreadState *t = PyInterpreterState_ThreadHead(interp); t; t = PyThreadState_Next(t)) {
-        if (t != tstate) {
+    for (PyThreadState *t = PyInterpreterState_ThreadHead(record->interp); t != NULL;
+         t = PyThreadState_Next(t)) {
+        if (t != tstate && t != record->kept) {
             return 1;
         }
     }
     return 0;
+}
+
+/*
+ * The same question for is_running(), asked from outside under the registry
+ * lock, without entering: only the head pointer of the thread list is read,
+ * never dereferenced.  New thread states are pushed at the head and the kept
+ * one is the oldest, so any other thread state makes the head differ from it.
+ */
+static int
+peek_other_threads(void *state)
+{
+    interp_record *record = state;
+    PyThreadState *head = PyInterpreterState_ThreadHead(record->interp);
+    return head != NULL && head != record->kept;
+}
+
+static PyObject *
+interp_is_running(interp_object *self, PyObject *unused)
+{
+    (void)unused;
+    int running;
+    if (self->id == interp_current_id()) {
+        Py_RETURN_TRUE;
+    }
+    if (registry_interp_is_running(self->id, peek_other_threads, &running) != REG_OK) {
+        return unknown_interpreter(self->id);
+    }
+    return PyBool_FromLong(running);
 }
 
 /*
@@ -338,7 +358,7 @@ destroy(interpref_state *st, int64_t id, int force)
         return -1;
     }
     int64_t channel_id = -1;
-    int threads = has_other_threads(tstate);
+    int threads = has_other_threads(record, tstate);
     if (!threads && !force) {
         PyGC_Collect();   /* garbage must not count as holding channel ends */
         if (channel_check_interp_close(id, &channel_id) != CH_NOT_EMPTY) {
@@ -721,12 +741,16 @@ interp_run(interp_object *self, PyObject *const *args, Py_ssize_t nargs, PyObjec
         return NULL;
     }
     run_failure failure = {NULL, NULL, NULL};
-    int failed = 0;
+    int failed = 0, threads = 0;
     PyThreadState *caller;
     PyThreadState *tstate = enter(state, &caller);
     if (tstate != NULL) {
-        run_in_current(text, inj, count, &failure);
-        failed = failure.type_name || failure.msg || failure.formatted;
+        /* Threads its earlier code started still run in it: it is running. */
+        threads = has_other_threads(state, tstate);
+        if (!threads) {
+            run_in_current(text, inj, count, &failure);
+            failed = failure.type_name || failure.msg || failure.formatted;
+        }
         leave(tstate, caller);
     }
     registry_interp_end_run(self->id);
@@ -734,6 +758,11 @@ interp_run(interp_object *self, PyObject *const *args, Py_ssize_t nargs, PyObjec
     PyObject *result = NULL;
     if (tstate == NULL) {
         PyErr_NoMemory();
+    }
+    else if (threads) {
+        PyErr_Format(PyExc_RuntimeError,
+                     "interpreter %lld is running: threads started by its code are still alive",
+                     (long long)self->id);
     }
     else if (failed) {
         raise_run_failed(st, &failure);

@@ -97,12 +97,13 @@ registry_interp_get(int64_t id, void **state)
 }
 
 reg_status
-registry_interp_is_running(int64_t id, int *running)
+registry_interp_is_running(int64_t id, int (*busy)(void *state), int *running)
 {
     registry_lock();
     interp_entry *e = find(id);
     if (e != NULL) {
-        *running = e->is_main || e->running;
+        *running = e->is_main || e->running ||
+                   (!e->closing && busy != NULL && busy(e->state));
     }
     registry_unlock();
     return e ? REG_OK : REG_NOT_FOUND;

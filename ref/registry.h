@@ -42,10 +42,12 @@ reg_status registry_interp_add(int64_t id, void *state, int is_main);
 reg_status registry_interp_get(int64_t id, void **state);
 
 /*
- * running: 1 while a run() executes in it (main: always).  An interpreter
- * being closed still exists until registry_interp_end_close() removes it.
+ * running: 1 while a run() executes in it (main: always), else whatever
+ * `busy(state)` says, asked under the lock (so the state cannot be
+ * destroyed meanwhile); busy may be NULL.  An interpreter being closed still
+ * exists until registry_interp_end_close() removes it, and is not running.
  */
-reg_status registry_interp_is_running(int64_t id, int *running);
+reg_status registry_interp_is_running(int64_t id, int (*busy)(void *state), int *running);
 
 /* Claim the interpreter for one run(): REG_BUSY if running or closing. */
 reg_status registry_interp_begin_run(int64_t id, void **state);

@@ -58,7 +58,7 @@ test_main_is_always_running_and_cannot_be_claimed(void **unused)
     void *state;
     int running = 0;
     registry_interp_add(0, &token_main, 1);
-    assert_int_equal(registry_interp_is_running(0, &running), REG_OK);
+    assert_int_equal(registry_interp_is_running(0, NULL, &running), REG_OK);
     assert_true(running);
     assert_int_equal(registry_interp_begin_run(0, &state), REG_IS_MAIN);
     assert_int_equal(registry_interp_begin_close(0, &state), REG_IS_MAIN);
@@ -71,18 +71,42 @@ test_run_claims_exclusively(void **unused)
     void *state = NULL;
     int running = 1;
     registry_interp_add(1, &token_a, 0);
-    assert_int_equal(registry_interp_is_running(1, &running), REG_OK);
+    assert_int_equal(registry_interp_is_running(1, NULL, &running), REG_OK);
     assert_false(running);
     assert_int_equal(registry_interp_begin_run(1, &state), REG_OK);
     assert_ptr_equal(state, &token_a);
-    assert_int_equal(registry_interp_is_running(1, &running), REG_OK);
+    assert_int_equal(registry_interp_is_running(1, NULL, &running), REG_OK);
     assert_true(running);
     assert_int_equal(registry_interp_begin_run(1, &state), REG_BUSY);
     assert_int_equal(registry_interp_begin_close(1, &state), REG_BUSY);
     registry_interp_end_run(1);
-    assert_int_equal(registry_interp_is_running(1, &running), REG_OK);
+    assert_int_equal(registry_interp_is_running(1, NULL, &running), REG_OK);
     assert_false(running);
     assert_int_equal(registry_interp_begin_run(7, &state), REG_NOT_FOUND);
+}
+
+static int
+always_busy(void *state)
+{
+    return state == &token_a;
+}
+
+static void
+test_busy_callback_decides_for_idle_entries(void **unused)
+{
+    (void)unused;
+    void *state;
+    int running = 0;
+    registry_interp_add(1, &token_a, 0);
+    registry_interp_add(2, &token_b, 0);
+    assert_int_equal(registry_interp_is_running(1, always_busy, &running), REG_OK);
+    assert_true(running);
+    assert_int_equal(registry_interp_is_running(2, always_busy, &running), REG_OK);
+    assert_false(running);
+    assert_int_equal(registry_interp_begin_close(1, &state), REG_OK);
+    assert_int_equal(registry_interp_is_running(1, always_busy, &running), REG_OK);
+    assert_false(running);   /* being closed: never asks the callback */
+    assert_int_equal(registry_interp_is_running(9, always_busy, &running), REG_NOT_FOUND);
 }
 
 static void
@@ -141,6 +165,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_main_is_always_running_and_cannot_be_claimed, reset,
                                         reset),
         cmocka_unit_test_setup_teardown(test_run_claims_exclusively, reset, reset),
+        cmocka_unit_test_setup_teardown(test_busy_callback_decides_for_idle_entries, reset, reset),
         cmocka_unit_test_setup_teardown(test_close_claims_then_removes_or_releases, reset, reset),
         cmocka_unit_test_setup_teardown(test_out_of_memory_is_reported, reset, reset),
         cmocka_unit_test_setup_teardown(test_growth_keeps_every_entry, reset, reset),
