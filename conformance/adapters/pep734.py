@@ -1,0 +1,56 @@
+"""Shared part of the adapters for CPython 3.13 and 3.14, whose interpreters
+API is PEP 734-shaped: `exec()` and `prepare_main()` instead of `run()`,
+`ExecutionFailed` instead of `RunFailedError`, channels in their own module.
+
+An adapter only renames: it maps each documented name of the seed API onto
+the closest native one and emulates nothing, so that every deviation of the
+native implementation still shows (conformance/SPEC.md, Appendix A).  What
+has no native counterpart (NotReceivedError, for one) is left out, and the
+scenarios that need it fail, as they should.
+
+The two pieces of glue, both unavoidable to call the API at all:
+  - `Interpreter.run(src, /, *, channels=None)` becomes `prepare_main()` of
+    the channels (the documented tuple is bound as `channels`; anything else
+    goes to prepare_main() as it is) followed by `exec(src)`.
+  - `ExecutionFailed` becomes the documented `RunFailedError`, a
+    RuntimeError, carrying the original type name and message.
+"""
+
+
+class RunFailedError(RuntimeError):
+    """The documented name for a run() that ended with an uncaught exception."""
+
+
+def _type_name(excinfo):
+    kind = excinfo.type
+    module = getattr(kind, "__module__", None)
+    name = getattr(kind, "__qualname__", None) or getattr(kind, "__name__", "?")
+    return name if module in (None, "builtins") else "%s.%s" % (module, name)
+
+
+def make_run(execution_failed):
+    def run(self, src_str, /, *, channels=None):
+        if channels is not None:
+            self.prepare_main({"channels": channels} if isinstance(channels, tuple) else channels)
+        try:
+            self.exec(src_str)
+        except execution_failed as exc:
+            info = exc.excinfo
+            failure = RunFailedError("%s: %s" % (_type_name(info), info.msg))
+            failure.type_name = _type_name(info)
+            failure.msg = info.msg
+            failure.formatted = getattr(info, "errdisplay", None) or info.formatted
+            raise failure from None
+
+    return run
+
+
+def make_create(hl, low, interpreter):
+    def create(*, isolated=True):
+        if isolated:
+            return hl.create()
+        # The legacy (shared-GIL, unrestricted) config is reachable only at
+        # the low level (shared/notes/python-versions.md, section 3).
+        return interpreter(low.create("legacy", reqrefs=True), _ownsref=True)
+
+    return create
