@@ -1,0 +1,110 @@
+/*
+ * coverage.c: SPEC.md clauses against the clauses scenarios cite.  A clause
+ * is a line "- **ID** (LEVEL): ..." (SPEC.md section 0.2).
+ */
+#include "coverage.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char id[64];
+    char level[8];
+    size_t cited;
+} clause;
+
+static int
+parse_clause(const char *line, clause *c)
+{
+    if (strncmp(line, "- **", 4) != 0) {
+        return 0;
+    }
+    const char *id = line + 4, *end = strstr(id, "** (");
+    size_t len = end ? (size_t)(end - id) : 0;
+    if (len == 0 || len >= sizeof c->id || !isupper((unsigned char)id[0])) {
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!isupper((unsigned char)id[i]) && !isdigit((unsigned char)id[i]) && id[i] != '-') {
+            return 0;
+        }
+    }
+    const char *level = end + 4, *close = strstr(level, "):");
+    size_t llen = close ? (size_t)(close - level) : 0;
+    if (llen == 0 || llen >= sizeof c->level) {
+        return 0;
+    }
+    memcpy(c->id, id, len);
+    c->id[len] = '\0';
+    memcpy(c->level, level, llen);
+    c->level[llen] = '\0';
+    c->cited = 0;
+    return strcmp(c->level, "MUST") == 0 || strcmp(c->level, "SHOULD") == 0 ||
+           strcmp(c->level, "MAY") == 0 || strcmp(c->level, "IMPL") == 0;
+}
+
+int
+coverage_report(FILE *out, const char *spec_path, const plan *p)
+{
+    FILE *f = fopen(spec_path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "interpcheck: %s: %s\n", spec_path, strerror(errno));
+        return 2;
+    }
+    clause *clauses = NULL;
+    size_t n = 0;
+    char line[8192];
+    int status = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        clause c;
+        if (!parse_clause(line, &c)) {
+            continue;
+        }
+        clause *grown = realloc(clauses, (n + 1) * sizeof *grown);
+        if (grown == NULL) {
+            status = 2;
+            break;
+        }
+        clauses = grown;
+        clauses[n++] = c;
+    }
+    fclose(f);
+    for (size_t i = 0; i < p->n && status == 0; i++) {
+        const scn_scenario *s = p->items[i].scenario;
+        /* A self-test (verdict: FAIL) proves the harness, not the clause. */
+        int proves = s->verdict == SCN_VERDICT_PASS;
+        for (size_t k = 0; k < s->n_clauses; k++) {
+            size_t j = 0;
+            while (j < n && strcmp(clauses[j].id, s->clauses[k]) != 0) {
+                j++;
+            }
+            if (j == n) {
+                fprintf(out, "%s: cites %s, which %s does not define\n", p->items[i].path,
+                        s->clauses[k], spec_path);
+                status = 2;
+            }
+            else if (proves) {
+                clauses[j].cited++;
+            }
+        }
+    }
+    size_t required = 0, uncovered = 0, covered_any = 0;
+    for (size_t j = 0; j < n; j++) {
+        int needs = strcmp(clauses[j].level, "MUST") == 0 || strcmp(clauses[j].level, "SHOULD") == 0;
+        required += needs;
+        covered_any += clauses[j].cited > 0;
+        if (needs && clauses[j].cited == 0) {
+            fprintf(out, "uncovered %-6s %s\n", clauses[j].level, clauses[j].id);
+            uncovered++;
+        }
+    }
+    fprintf(out, "clauses: %zu (MUST/SHOULD %zu), cited by the %zu scenarios: %zu; "
+            "MUST/SHOULD not cited: %zu\n", n, required, p->n, covered_any, uncovered);
+    if (status == 0 && uncovered > 0) {
+        status = 1;
+    }
+    free(clauses);
+    return status;
+}

@@ -1,0 +1,227 @@
+/*
+ * expect.c: expectation files and judgement (see expect.h).
+ */
+#include "expect.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *
+verdict_name(verdict v)
+{
+    static const char *names[] = {"PASS",    "FAIL",  "XFAIL", "XPASS",
+                                  "SKIP",    "TIMEOUT", "CRASH", "ERROR"};
+    return v <= V_ERROR ? names[v] : "?";
+}
+
+int
+verdict_matches(verdict v)
+{
+    return v == V_PASS || v == V_XFAIL || v == V_SKIP;
+}
+
+static char *
+trimmed(const char *start, const char *end)
+{
+    while (start < end && isspace((unsigned char)*start)) {
+        start++;
+    }
+    while (end > start && isspace((unsigned char)end[-1])) {
+        end--;
+    }
+    char *copy = malloc((size_t)(end - start) + 1);
+    if (copy != NULL) {
+        memcpy(copy, start, (size_t)(end - start));
+        copy[end - start] = '\0';
+    }
+    return copy;
+}
+
+/* "KEY: value" out of one |-separated field; NULL if the key is not there. */
+static char *
+keyed(const char *start, const char *end, const char *key)
+{
+    char *field = trimmed(start, end);
+    size_t klen = strlen(key);
+    char *value = NULL;
+    if (field != NULL && strncmp(field, key, klen) == 0 && field[klen] == ':') {
+        value = trimmed(field + klen + 1, field + strlen(field));
+        if (value != NULL && value[0] == '\0') {
+            free(value);
+            value = NULL;
+        }
+    }
+    free(field);
+    return value;
+}
+
+static int
+parse_line(char *line, unsigned number, expectation *e, char *err, size_t err_size,
+           const char *path)
+{
+    char id[512], outcome[16], clause[128];
+    int used = 0;
+    memset(e, 0, sizeof *e);
+    e->line = number;
+    if (sscanf(line, "%511s %15s %127s %n", id, outcome, clause, &used) != 3) {
+        snprintf(err, err_size, "%s:%u: expected 'SCENARIO-ID OUTCOME CLAUSE | observed: ... |"
+                 " reason: ...'", path, number);
+        return -1;
+    }
+    if (strcmp(outcome, "FAIL") == 0) {
+        e->outcome = RAW_FAIL;
+    }
+    else if (strcmp(outcome, "TIMEOUT") == 0) {
+        e->outcome = RAW_TIMEOUT;
+    }
+    else if (strcmp(outcome, "CRASH") == 0) {
+        e->outcome = RAW_CRASH;
+    }
+    else if (strcmp(outcome, "SKIP") == 0) {
+        e->outcome = RAW_SKIP;
+    }
+    else {
+        snprintf(err, err_size, "%s:%u: unknown outcome '%s' (FAIL, TIMEOUT, CRASH or SKIP)",
+                 path, number, outcome);
+        return -1;
+    }
+    const char *rest = line + used;
+    const char *bar1 = *rest == '|' ? rest : NULL;
+    const char *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
+    if (bar2 != NULL) {
+        e->observed = keyed(bar1 + 1, bar2, "observed");
+        e->reason = keyed(bar2 + 1, bar2 + strlen(bar2), "reason");
+    }
+    if (e->observed == NULL || e->reason == NULL) {
+        free(e->observed);
+        free(e->reason);
+        snprintf(err, err_size, "%s:%u: every entry needs '| observed: ... | reason: ...'",
+                 path, number);
+        return -1;
+    }
+    e->id = strdup(id);
+    e->clause = strdup(clause);
+    if (e->id == NULL || e->clause == NULL) {
+        snprintf(err, err_size, "%s: out of memory", path);
+        return -1;
+    }
+    return 0;
+}
+
+int
+expectations_load(const char *path, expectations *out, char *err, size_t err_size)
+{
+    memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    out->path = strdup(path);
+    char line[4096];
+    unsigned number = 0;
+    int status = out->path ? 0 : -1;
+    while (status == 0 && fgets(line, sizeof line, f) != NULL) {
+        number++;
+        line[strcspn(line, "\n")] = '\0';
+        const char *p = line;
+        while (isspace((unsigned char)*p)) {
+            p++;
+        }
+        if (*p == '\0' || *p == '#') {
+            continue;
+        }
+        expectation *grown = realloc(out->entries, (out->n + 1) * sizeof *grown);
+        if (grown == NULL) {
+            snprintf(err, err_size, "%s: out of memory", path);
+            status = -1;
+            break;
+        }
+        out->entries = grown;
+        status = parse_line(line, number, &out->entries[out->n], err, err_size, path);
+        if (status == 0) {
+            for (size_t i = 0; i < out->n; i++) {
+                if (strcmp(out->entries[i].id, out->entries[out->n].id) == 0) {
+                    snprintf(err, err_size, "%s:%u: %s is listed twice (first on line %u)",
+                             path, number, out->entries[i].id, out->entries[i].line);
+                    status = -1;
+                }
+            }
+            out->n++;
+        }
+    }
+    fclose(f);
+    if (status < 0) {
+        expectations_free(out);
+    }
+    return status;
+}
+
+void
+expectations_free(expectations *e)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        free(e->entries[i].id);
+        free(e->entries[i].clause);
+        free(e->entries[i].observed);
+        free(e->entries[i].reason);
+    }
+    free(e->entries);
+    free(e->path);
+    memset(e, 0, sizeof *e);
+}
+
+expectation *
+expectations_find(expectations *e, const char *id)
+{
+    for (size_t i = 0; e != NULL && i < e->n; i++) {
+        if (strcmp(e->entries[i].id, id) == 0) {
+            return &e->entries[i];
+        }
+    }
+    return NULL;
+}
+
+verdict
+judge(raw_verdict raw, const expectation *entry, int must_fail, const char **why)
+{
+    *why = NULL;
+    if (must_fail) {
+        /* A harness self-test: it exists to fail; passing means the harness is broken. */
+        if (raw == RAW_FAIL) {
+            return V_PASS;
+        }
+        if (raw == RAW_PASS) {
+            *why = "this self-test scenario must fail, but it passed: the harness is broken";
+            return V_FAIL;
+        }
+    }
+    if (entry != NULL && entry->outcome != RAW_SKIP) {
+        if (raw == entry->outcome) {
+            return V_XFAIL;
+        }
+        if (raw == RAW_PASS) {
+            *why = "expected to fail per the expectation file, but passed (stale entry?)";
+            return V_XPASS;
+        }
+        *why = "the expectation file names a different outcome";
+    }
+    switch (raw) {
+    case RAW_PASS:
+        return V_PASS;
+    case RAW_FAIL:
+        return V_FAIL;
+    case RAW_SKIP:
+        return V_SKIP;
+    case RAW_TIMEOUT:
+        return V_TIMEOUT;
+    case RAW_CRASH:
+        return V_CRASH;
+    case RAW_ERROR:
+    default:
+        return V_ERROR;
+    }
+}

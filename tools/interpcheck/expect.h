@@ -1,0 +1,66 @@
+/*
+ * expect.h: per-implementation expectation files, and the judgement of a
+ * raw outcome against them.
+ *
+ * An expectation file (conformance/expectations/<label>.txt) lists, one per
+ * line, the scenarios an implementation is known not to pass:
+ *
+ *     SCENARIO-ID  OUTCOME  CLAUSE-ID  | observed: WHAT HAPPENS | reason: WHY
+ *
+ * OUTCOME is FAIL, TIMEOUT or CRASH (the scenario runs and must end exactly
+ * so: XFAIL) or SKIP (not run: for hangs and crashes that would take the
+ * machine down with them).  Every field is required.  Strict: a scenario
+ * listed as FAIL that passes is XPASS, a deviation, so stale entries break
+ * the run; an entry naming no scenario of the suite is an input error.
+ */
+#ifndef INTERPCHECK_EXPECT_H
+#define INTERPCHECK_EXPECT_H
+
+#include <stddef.h>
+
+#include "worker.h"
+
+typedef enum {
+    V_PASS,
+    V_FAIL,
+    V_XFAIL,
+    V_XPASS,
+    V_SKIP,
+    V_TIMEOUT,
+    V_CRASH,
+    V_ERROR,
+} verdict;
+
+const char *verdict_name(verdict v);
+/* PASS, XFAIL and SKIP agree with the expectations; nothing else does. */
+int verdict_matches(verdict v);
+
+typedef struct {
+    char *id;
+    raw_verdict outcome;     /* RAW_FAIL, RAW_TIMEOUT, RAW_CRASH or RAW_SKIP */
+    char *clause;
+    char *observed;
+    char *reason;
+    unsigned line;
+    int used;                /* matched a scenario of this run */
+} expectation;
+
+typedef struct {
+    char *path;
+    expectation *entries;
+    size_t n;
+} expectations;
+
+/* Load a file; -1 with "path:line: message" in err on any malformed line. */
+int expectations_load(const char *path, expectations *out, char *err, size_t err_size);
+void expectations_free(expectations *e);
+expectation *expectations_find(expectations *e, const char *id);
+
+/*
+ * The verdict for `raw`, given the entry for the scenario (or NULL) and
+ * whether the scenario is a harness self-test that must fail.  *why gets a
+ * static explanation when the verdict needs one (else NULL).
+ */
+verdict judge(raw_verdict raw, const expectation *entry, int must_fail, const char **why);
+
+#endif /* INTERPCHECK_EXPECT_H */

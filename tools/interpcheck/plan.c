@@ -1,0 +1,225 @@
+/*
+ * plan.c: discovery, parsing and selection of scenarios (see plan.h).
+ */
+#include "plan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct {
+    char **paths;
+    size_t n, cap;
+} path_list;
+
+static int
+push(path_list *list, const char *path)
+{
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 64;
+        char **grown = realloc(list->paths, cap * sizeof *grown);
+        if (grown == NULL) {
+            return -1;
+        }
+        list->paths = grown;
+        list->cap = cap;
+    }
+    list->paths[list->n] = strdup(path);
+    return list->paths[list->n++] ? 0 : -1;
+}
+
+static int
+ends_with(const char *text, const char *suffix)
+{
+    size_t n = strlen(text), k = strlen(suffix);
+    return n >= k && strcmp(text + n - k, suffix) == 0;
+}
+
+static int
+walk(const char *path, path_list *list)
+{
+    struct stat st;
+    if (stat(path, &st) < 0) {
+        fprintf(stderr, "interpcheck: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return push(list, path);
+    }
+    DIR *dir = opendir(path);
+    if (dir == NULL) {
+        fprintf(stderr, "interpcheck: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    int status = 0;
+    struct dirent *entry;
+    while (status == 0 && (entry = readdir(dir)) != NULL) {
+        if (entry->d_name[0] == '.') {
+            continue;
+        }
+        char *child;
+        if (asprintf(&child, "%s/%s", path, entry->d_name) < 0) {
+            status = -1;
+            break;
+        }
+        struct stat cst;
+        if (stat(child, &cst) == 0 && S_ISDIR(cst.st_mode)) {
+            status = walk(child, list);
+        }
+        else if (ends_with(child, ".scn")) {
+            status = push(list, child);
+        }
+        free(child);
+    }
+    closedir(dir);
+    return status;
+}
+
+static int
+compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "conformance/suite/x/y.scn" under root "conformance" -> "suite/x/y". */
+static char *
+make_id(const char *root, const char *path)
+{
+    char *real_root = realpath(root, NULL), *real_path = realpath(path, NULL);
+    const char *rel = path;
+    if (real_root != NULL && real_path != NULL) {
+        size_t n = strlen(real_root);
+        if (strncmp(real_path, real_root, n) == 0 && real_path[n] == '/') {
+            rel = real_path + n + 1;
+        }
+    }
+    char *id = strdup(rel);
+    if (id != NULL && ends_with(id, ".scn")) {
+        id[strlen(id) - 4] = '\0';
+    }
+    free(real_root);
+    free(real_path);
+    return id;
+}
+
+static int
+any_glob(const char **globs, size_t n, const char *text)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (fnmatch(globs[i], text, 0) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int
+selected(const plan_filter *f, const char *id, const scn_scenario *s)
+{
+    if (f->n_globs > 0 && !any_glob(f->globs, f->n_globs, id)) {
+        return 0;
+    }
+    if (f->n_clauses > 0) {
+        int hit = 0;
+        for (size_t i = 0; i < s->n_clauses && !hit; i++) {
+            hit = any_glob(f->clauses, f->n_clauses, s->clauses[i]);
+        }
+        if (!hit) {
+            return 0;
+        }
+    }
+    if ((s->features & f->features) != f->features || (s->features & f->without) != 0) {
+        return 0;
+    }
+    return f->levels == 0 || (f->levels & (1 << s->level)) != 0;
+}
+
+int
+plan_build(const char *root, const char **paths, size_t n_paths, const plan_filter *filter,
+           plan *out)
+{
+    memset(out, 0, sizeof *out);
+    path_list list = {0};
+    int status = 0;
+    for (size_t i = 0; i < n_paths && status == 0; i++) {
+        status = walk(paths[i], &list);
+    }
+    if (status == 0 && list.n > 0) {
+        qsort(list.paths, list.n, sizeof *list.paths, compare_paths);
+        out->items = calloc(list.n, sizeof *out->items);
+        status = out->items ? 0 : -1;
+    }
+    size_t index = 0;
+    for (size_t i = 0; i < list.n && status == 0; i++) {
+        scn_scenario *s = NULL;
+        scn_error err;
+        if (scn_parse_file(list.paths[i], &s, &err) < 0) {
+            char text[1600];
+            scn_format_error(&err, text, sizeof text);
+            fprintf(stderr, "%s\n", text);
+            out->parse_errors++;
+            continue;
+        }
+        char *id = make_id(root, list.paths[i]);
+        int keep = id != NULL && selected(filter, id, s);
+        if (keep && filter->shards > 0) {
+            keep = index % filter->shards == filter->shard - 1;
+        }
+        if (keep) {
+            index++;
+        }
+        if (!keep) {
+            free(id);
+            scn_free(s);
+            continue;
+        }
+        out->items[out->n++] = (planned){.path = strdup(list.paths[i]), .id = id, .scenario = s};
+    }
+    for (size_t i = 0; i < list.n; i++) {
+        free(list.paths[i]);
+    }
+    free(list.paths);
+    if (status < 0) {
+        plan_free(out);
+    }
+    return status;
+}
+
+void
+plan_free(plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->items[i].path);
+        free(p->items[i].id);
+        scn_free(p->items[i].scenario);
+    }
+    free(p->items);
+    memset(p, 0, sizeof *p);
+}
+
+int
+plan_parse_shard(const char *text, unsigned *shard, unsigned *shards)
+{
+    char extra;
+    if (sscanf(text, "%u/%u%c", shard, shards, &extra) != 2 || *shards == 0 || *shard == 0 ||
+        *shard > *shards) {
+        return -1;
+    }
+    return 0;
+}
+
+unsigned
+plan_feature_bit(const char *name)
+{
+    for (unsigned i = 0; i < SCN_FEATURE_COUNT; i++) {
+        const char *known = scn_feature_name(1u << i);
+        if (known != NULL && strcmp(known, name) == 0) {
+            return 1u << i;
+        }
+    }
+    return 0;
+}

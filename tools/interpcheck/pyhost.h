@@ -1,0 +1,36 @@
+/*
+ * pyhost.h: the runner's embedded Python, the "fork server" of in-process
+ * mode.  The parent initialises Python once (isolated: no site, no user
+ * environment, so nothing on the machine can change a verdict), imports the
+ * step executor and the implementation, and then forks one child per
+ * scenario; each child runs executor.run() on its scenario and exits.
+ */
+#ifndef INTERPCHECK_PYHOST_H
+#define INTERPCHECK_PYHOST_H
+
+#include <stddef.h>
+
+/*
+ * Start Python with `path` (':'-separated folders: the executor's and the
+ * adapters') on the module search path of every interpreter, and import the
+ * executor and `impl`.  0, or -1 with a message in err.
+ */
+int pyhost_start(const char *path, const char *impl, char *err, size_t err_size);
+
+/*
+ * Fork a child that runs one scenario, its report going to report_fd and
+ * its stdout/stderr to output_fd; the child first closes close_fds (the
+ * parent's ends of other children's pipes).  Returns the pid, or -1.
+ */
+int pyhost_fork_scenario(const char *json, const char *impl, double time_scale, int report_fd,
+                         int output_fd, const int *close_fds, size_t n_close);
+
+/* Python's version string ("3.11.2"), for provenance. */
+const char *pyhost_python_version(void);
+
+/* Run pending Python signal handlers: -1 if one raised (Ctrl-C), else 0. */
+int pyhost_check_signals(void);
+
+void pyhost_stop(void);
+
+#endif /* INTERPCHECK_PYHOST_H */

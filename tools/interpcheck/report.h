@@ -1,0 +1,49 @@
+/*
+ * report.h: what a run found, written for people and for machines: the
+ * human summary, TAP, JUnit XML, JSON lines and Markdown.
+ */
+#ifndef INTERPCHECK_REPORT_H
+#define INTERPCHECK_REPORT_H
+
+#include <stdio.h>
+
+#include "expect.h"
+#include "plan.h"
+#include "worker.h"
+
+typedef struct {
+    const planned *item;
+    verdict v;
+    outcome o;                /* the raw outcome and its details */
+    const char *why;          /* judge()'s explanation, or NULL */
+    const expectation *entry; /* the expectation-file entry, or NULL */
+    int done;
+} result;
+
+typedef struct {
+    const char *impl;          /* the implementation's label */
+    const char *python;        /* "3.11.2", or the --python command */
+    const char *runner_version;
+    const char *suite_root;
+    const char *command_line;  /* the exact command, for provenance */
+    char date[32];             /* UTC, ISO 8601 */
+    const char *rerun_prefix;  /* the command that reruns one scenario, up to --filter */
+} run_info;
+
+typedef struct {
+    size_t counts[V_ERROR + 1];
+    size_t matching, deviating;
+} tally;
+
+void report_tally(const result *results, size_t n, tally *t);
+
+/* The failure details of one result, as the human report prints them. */
+void report_human_result(FILE *out, const run_info *info, const result *r, int verbose);
+void report_human_summary(FILE *out, const run_info *info, const tally *t);
+int report_tap(FILE *out, const run_info *info, const result *results, size_t n);
+int report_junit(FILE *out, const run_info *info, const result *results, size_t n);
+int report_jsonl(FILE *out, const run_info *info, const result *results, size_t n);
+int report_markdown(FILE *out, const run_info *info, const result *results, size_t n,
+                    const tally *t);
+
+#endif /* INTERPCHECK_REPORT_H */
