@@ -113,7 +113,9 @@ class Executor(object):
         self.short = SHORT_SECONDS * time_scale
         self.long = LONG_SECONDS * time_scale
         self.out = out
-        self.namespace = {"__name__": "__scenario__", "interpreters": impl}
+        # IMPL: the implementation's module name, for code that starts another
+        # Python (feature `subprocess`) and must import the same implementation.
+        self.namespace = {"__name__": "__scenario__", "interpreters": impl, "IMPL": impl_name}
         self.threads = {}
 
     def emit(self, *words):

@@ -32,6 +32,14 @@
 #ifndef INTERPCHECK_SOURCE_DIR
 #define INTERPCHECK_SOURCE_DIR "."
 #endif
+/* The Python this runner embeds, as a program, and the folder of the built
+ * interpref module, for scenarios that start a fresh Python (`subprocess`). */
+#ifndef INTERPCHECK_PYTHON_EXECUTABLE
+#define INTERPCHECK_PYTHON_EXECUTABLE "python3"
+#endif
+#ifndef INTERPCHECK_MODULE_DIR
+#define INTERPCHECK_MODULE_DIR "."
+#endif
 #define RUNNER_VERSION "interpcheck 0.1"
 
 /* Scenario deadlines in seconds, before --time-scale (FORMAT.md). */
@@ -102,6 +110,9 @@ search_path(const options *o)
     }
     sb_printf(&sb, "%s/tools/interpcheck:%s/conformance/adapters", INTERPCHECK_SOURCE_DIR,
               INTERPCHECK_SOURCE_DIR);
+    if (o->python_cmd == NULL) {
+        sb_printf(&sb, ":%s", INTERPCHECK_MODULE_DIR);
+    }
     return sb_finish(&sb);
 }
 
@@ -449,7 +460,8 @@ start_python(const options *o)
     }
     char err[1024];
     char *path = search_path(o);
-    if (path == NULL || pyhost_start(path, o->impl, err, sizeof err) < 0) {
+    if (path == NULL ||
+        pyhost_start(path, o->impl, INTERPCHECK_PYTHON_EXECUTABLE, err, sizeof err) < 0) {
         fprintf(stderr, "interpcheck: %s\n", path ? err : "out of memory");
         free(path);
         return -1;

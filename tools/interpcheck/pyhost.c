@@ -87,7 +87,8 @@ scrub_environment(const char *path)
 }
 
 int
-pyhost_start(const char *path, const char *impl, char *err, size_t err_size)
+pyhost_start(const char *path, const char *impl, const char *executable, char *err,
+             size_t err_size)
 {
     if (PyImport_AppendInittab("interpref", PyInit_interpref) < 0 ||
         scrub_environment(path) < 0) {
@@ -106,6 +107,9 @@ pyhost_start(const char *path, const char *impl, char *err, size_t err_size)
     config.faulthandler = 1;          /* a crashing child prints its Python stack */
     config.install_signal_handlers = 1;   /* scenarios test Ctrl-C */
     PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, "interpcheck");
+    if (!PyStatus_Exception(status)) {
+        status = PyConfig_SetBytesString(&config, &config.executable, executable);
+    }
     if (!PyStatus_Exception(status)) {
         status = Py_InitializeFromConfig(&config);
     }

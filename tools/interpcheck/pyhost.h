@@ -13,9 +13,12 @@
 /*
  * Start Python with `path` (':'-separated folders: the executor's and the
  * adapters') on the module search path of every interpreter, and import the
- * executor and `impl`.  0, or -1 with a message in err.
+ * executor and `impl`.  `executable` becomes sys.executable: a real Python
+ * of the same version, for scenarios that start one.  0, or -1 with a
+ * message in err.
  */
-int pyhost_start(const char *path, const char *impl, char *err, size_t err_size);
+int pyhost_start(const char *path, const char *impl, const char *executable, char *err,
+                 size_t err_size);
 
 /*
  * Fork a child that runs one scenario, its report going to report_fd and

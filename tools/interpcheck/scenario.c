@@ -38,7 +38,7 @@ static const char *const verdict_names[] = {"PASS", "FAIL"};
 static const char *const kind_names[] = {"do", "expect", "run", "thread", "blocked", "join"};
 /* Index i is the name of bit 1 << i; also the canonical printing order. */
 static const char *const feature_names[SCN_FEATURE_COUNT] = {
-    "threads", "subinterpreter", "isolated", "channels", "signals"};
+    "threads", "subinterpreter", "isolated", "channels", "signals", "subprocess"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -590,7 +590,8 @@ static int header_features(parser *p, size_t i, size_t end)
         int f = lookup(feature_names, SCN_FEATURE_COUNT, p->ln + i, e - i);
         if (f < 0) {
             return header_value_error(p, "feature", i, e,
-                                      "threads, subinterpreter, isolated, channels or signals");
+                                      "threads, subinterpreter, isolated, channels, signals"
+                                      " or subprocess");
         }
         if (p->scn->features & (1u << f)) {
             return FAIL(p, i, "duplicate feature '%s'", feature_names[f]);

@@ -48,9 +48,10 @@ enum {
     SCN_FEATURE_SUBINTERPRETER = 1u << 1,
     SCN_FEATURE_ISOLATED = 1u << 2,
     SCN_FEATURE_CHANNELS = 1u << 3,
-    SCN_FEATURE_SIGNALS = 1u << 4
+    SCN_FEATURE_SIGNALS = 1u << 4,
+    SCN_FEATURE_SUBPROCESS = 1u << 5
 };
-#define SCN_FEATURE_COUNT 5
+#define SCN_FEATURE_COUNT 6
 
 typedef enum scn_step_kind {
     SCN_STEP_DO,            /* do [raises ...] + code */

@@ -664,8 +664,8 @@ static const error_case error_cases[] = {
      "1:8: unknown level 'MUST SHOULD' (expected MUST, SHOULD, MAY or IMPL)"},
     {"level: M\xC3\x9CST\n", "1:8: unknown level 'M\xC3\x9CST' (expected MUST, SHOULD, MAY or IMPL)"},
     {"features: threads gpu\n",
-     "1:19: unknown feature 'gpu' (expected threads, subinterpreter, isolated, channels or "
-     "signals)"},
+     "1:19: unknown feature 'gpu' (expected threads, subinterpreter, isolated, channels, "
+     "signals or subprocess)"},
     {"features: threads channels threads\n", "1:28: duplicate feature 'threads'"},
     {"timeout: medium\n", "1:10: unknown timeout class 'medium' (expected short or long)"},
     {"verdict: XFAIL\n", "1:10: unknown verdict 'XFAIL' (expected PASS or FAIL)"},
