@@ -14,6 +14,7 @@ Report protocol (UTF-8 lines; in field values a backslash is written \\\\ and a
 newline \\n):
 
     interpcheck-report 1
+    python VERSION             the Python that runs the scenario, e.g. 3.14.10
     step INDEX LINE            when a step starts (tells the runner, if the
                                process then hangs or crashes, where it was)
     field NAME VALUE           details of the verdict: expected, actual,
@@ -265,6 +266,7 @@ class Executor(object):
     def run(self):
         """Execute every step; returns the verdict tuple that was emitted."""
         self.emit("interpcheck-report", PROTOCOL_VERSION)
+        self.emit("python", sys.version.split()[0])
         handlers = {
             "do": self.step_do, "expect": self.step_expect, "run": self.step_run,
             "thread": self.step_thread, "blocked": self.step_blocked, "join": self.step_join,

@@ -289,6 +289,7 @@ typedef struct {
     const run_info *info;
     size_t done, total;
     int progress;
+    char *python_version;      /* filled from the first report that names it */
 } run_ctx;
 
 static void
@@ -306,6 +307,9 @@ on_done(size_t job, outcome *o, void *ctx)
 {
     run_ctx *c = ctx;
     result *r = &c->results[c->job_result[job]];
+    if (o->python[0] != '\0' && c->python_version[0] == '\0') {
+        snprintf(c->python_version, sizeof o->python, "%s", o->python);
+    }
     r->o = *o;
     memset(o, 0, sizeof *o);   /* the result owns the details now */
     r->v = judge(r->o.verdict, r->entry, r->item->scenario->verdict == SCN_VERDICT_FAIL, &r->why);
@@ -338,7 +342,7 @@ deadline_of(const scn_scenario *s, double scale)
  * free_results).  Returns 0, or -1 if the run could not be carried out.
  */
 static int
-run_plan(const options *o, const plan *p, expectations *expect, const run_info *info,
+run_plan(const options *o, const plan *p, expectations *expect, run_info *info,
          result *results)
 {
     job *jobs = calloc(p->n ? p->n : 1, sizeof *jobs);
@@ -382,7 +386,7 @@ run_plan(const options *o, const plan *p, expectations *expect, const run_info *
             executor = NULL;
         }
         run_ctx ctx = {.results = results, .job_result = job_result, .o = o, .info = info,
-                       .total = n_jobs,
+                       .total = n_jobs, .python_version = info->python_version,
                        .progress = !o->tap && !o->trace && isatty(STDERR_FILENO)};
         worker_config config = {
             .parallel = o->parallel, .impl = o->impl, .time_scale = o->time_scale,
@@ -443,7 +447,9 @@ static void
 fill_info(run_info *info, const options *o, const char *command, const char *rerun)
 {
     info->impl = o->label ? o->label : o->impl;
-    info->python = o->python_cmd ? o->python_cmd : pyhost_python_version();
+    info->python = info->python_version;
+    snprintf(info->python_version, sizeof info->python_version, "%s",
+             o->python_cmd ? "" : pyhost_python_version());
     info->runner_version = RUNNER_VERSION;
     info->suite_root = o->root;
     info->command_line = command;

@@ -22,7 +22,8 @@ typedef struct {
 
 typedef struct {
     const char *impl;          /* the implementation's label */
-    const char *python;        /* "3.11.2", or the --python command */
+    const char *python;        /* points at python_version */
+    char python_version[32];   /* "3.11.2", as the scenarios' Python reported it */
     const char *runner_version;
     const char *suite_root;
     const char *command_line;  /* the exact command, for provenance */

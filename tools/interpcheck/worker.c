@@ -117,6 +117,9 @@ worker_parse_report(const char *text, outcome *o)
             o->step_index = index;
             o->step_line = number;
         }
+        else if (sscanf(line, "python %31s", o->python) == 1) {
+            /* the version, for provenance */
+        }
         else if (strncmp(line, "field ", 6) == 0) {
             const char *name = line + 6, *space = memchr(name, ' ', len - 6);
             char **slot = NULL;

@@ -34,6 +34,7 @@ typedef struct {
     char *actual;
     char *traceback;
     char *output;            /* what the child wrote to stdout and stderr */
+    char python[32];         /* the version the executor reported, or "" */
     double seconds;
 } outcome;
 
