@@ -163,6 +163,17 @@ unlink_item(channel *ch, ch_item *item)
     ch->count--;
 }
 
+static int
+in_queue(channel *ch, ch_item *item)
+{
+    for (ch_item *it = ch->head; it != NULL; it = it->next) {
+        if (it == item) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static ch_item *
 pop_item(channel *ch)
 {
@@ -339,17 +350,18 @@ channel_send(channel *ch, void *data, ch_free_fn free, ch_waiter *w)
         return CH_NO_RECEIVERS;
     }
     ch_status status;
-    if (deliver(ch, item, 0)) {
-        status = CH_HANDED;
-    }
-    else if (w != NULL) {
+    if (w != NULL) {
+        /* Even when a receiver takes it at once, send() waits until the
+         * receiver has returned it: a receiver interrupted by a signal puts
+         * it back, and then it has not been received. */
         start_waiting(w, ch, 1);
         w->item = item;
         item->sender = w;
+        deliver(ch, item, 0);
         status = CH_WAITING;
     }
     else {
-        status = CH_OK;
+        status = deliver(ch, item, 0) ? CH_HANDED : CH_OK;
     }
     registry_unlock();
     return status;
@@ -406,6 +418,12 @@ channel_wait(ch_waiter *w)
     registry_lock();
     int state = w->state;
     ch_item *item = w->sending ? NULL : w->item;
+    if (item != NULL && item->sender != NULL) {
+        /* Received now, so the send() waiting for it may return. */
+        item->sender->item = NULL;
+        wake(item->sender, W_DONE);
+        item->sender = NULL;
+    }
     w->state = W_IDLE;
     w->item = NULL;
     sem_destroy(&w->sem);
@@ -428,9 +446,14 @@ channel_cancel(ch_waiter *w)
     registry_lock();
     channel *ch = w->ch;
     if (w->state == W_WAITING) {
-        if (w->sending) {
+        if (w->sending && in_queue(ch, w->item)) {
             unlink_item(ch, w->item);
             free_item(w->item);
+        }
+        else if (w->sending) {
+            /* Handed to a blocked receiver, which is returning it right now. */
+            w->item->sender = NULL;
+            status = CH_HANDED;
         }
         else {
             ch_waiter **link = &ch->recv_head, *prev = NULL;

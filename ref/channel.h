@@ -68,10 +68,11 @@ int64_t channel_id(const channel *ch);
 
 /*
  * Send `data`.  Without a waiter: never blocks; CH_HANDED if a blocked
- * receiver took it, CH_OK if it was queued.  With a waiter: CH_HANDED, or
- * CH_WAITING with the item queued (then channel_wait()), or CH_NO_RECEIVERS.
- * On CH_OK, CH_HANDED and CH_WAITING the channel owns `data`; otherwise the
- * caller still does.
+ * receiver took it, CH_OK if it was queued.  With a waiter: CH_WAITING (the
+ * item is queued or handed to a blocked receiver; channel_wait() returns
+ * once a receiver has returned it), or CH_NO_RECEIVERS.  On CH_OK,
+ * CH_HANDED and CH_WAITING the channel owns `data`; otherwise the caller
+ * still does.
  */
 ch_status channel_send(channel *ch, void *data, ch_free_fn free, ch_waiter *w);
 
@@ -92,9 +93,10 @@ ch_status channel_wait(ch_waiter *w);
 
 /*
  * Abandon a registered wait.  A sender's still-queued item is withdrawn and
- * freed; an item already handed to a receiver goes back to the head of the
- * queue.  Returns CH_OK if the sender's item had not been received yet,
- * CH_HANDED if it had been.
+ * freed; an item handed to a receiver that has not returned it yet goes back
+ * to the head of the queue (receiver cancelling) or stays with that receiver
+ * (sender cancelling).  Returns CH_OK if the sender's item was withdrawn,
+ * CH_HANDED if it had been, or is being, received.
  */
 ch_status channel_cancel(ch_waiter *w);
 

@@ -643,13 +643,23 @@ capture_failure(run_failure *failure)
     PyErr_Clear();
 }
 
-/* Runs inside the target interpreter. */
+/*
+ * Runs inside the target interpreter.  `size` is the source's length: a NUL
+ * inside makes it uncompilable, and like any compile error that is a failure
+ * of the run, reported as RunFailedError (SPEC INTERP-RUN-13).
+ */
 static void
-run_in_current(const char *source, injection *inj, size_t count, run_failure *failure)
+run_in_current(const char *source, size_t size, injection *inj, size_t count,
+               run_failure *failure)
 {
     PyObject *main_module = PyImport_AddModule("__main__");   /* borrowed */
     PyObject *ns = main_module ? PyModule_GetDict(main_module) : NULL;
     if (ns == NULL || inject(ns, inj, count) < 0) {
+        capture_failure(failure);
+        return;
+    }
+    if (strlen(source) != size) {
+        PyErr_SetString(PyExc_SyntaxError, "source code string cannot contain null bytes");
         capture_failure(failure);
         return;
     }
@@ -718,10 +728,6 @@ interp_run(interp_object *self, PyObject *const *args, Py_ssize_t nargs, PyObjec
     if (text == NULL) {
         return NULL;
     }
-    if ((size_t)size != strlen(text)) {
-        PyErr_SetString(PyExc_ValueError, "source code string cannot contain null bytes");
-        return NULL;
-    }
     interpref_state *st = interpref_state_of_type(Py_TYPE(self));
     injection *inj;
     size_t count;
@@ -748,7 +754,7 @@ interp_run(interp_object *self, PyObject *const *args, Py_ssize_t nargs, PyObjec
         /* Threads its earlier code started still run in it: it is running. */
         threads = has_other_threads(state, tstate);
         if (!threads) {
-            run_in_current(text, inj, count, &failure);
+            run_in_current(text, (size_t)size, inj, count, &failure);
             failed = failure.type_name || failure.msg || failure.formatted;
         }
         leave(tstate, caller);

@@ -186,6 +186,54 @@ test_handoff_to_registered_receiver_and_cancel_requeues_at_head(void **unused)
 }
 
 static void
+test_blocking_send_to_registered_receiver_waits_for_its_return(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter receiver, sender;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &receiver, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_send(ch, item(8), free_counted, &sender), CH_WAITING);
+    /* The receiver is interrupted before returning it: back to the queue, not received. */
+    assert_int_equal(channel_cancel(&receiver), CH_OK);
+    assert_int_equal(channel_queued(ch), 1);
+    assert_int_equal(recv_now(ch), 8);               /* now it is received... */
+    assert_int_equal(channel_wait(&sender), CH_OK);  /* ...and the sender released */
+}
+
+static void
+test_blocking_send_released_when_receiver_returns_handed_item(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter receiver, sender;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &receiver, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_send(ch, item(9), free_counted, &sender), CH_WAITING);
+    assert_int_equal(channel_wait(&receiver), CH_OK);
+    assert_int_equal(take(receiver.data), 9);
+    assert_int_equal(channel_wait(&sender), CH_OK);
+}
+
+static void
+test_sender_cancel_while_handed_lets_the_receiver_keep_it(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter receiver, sender;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &receiver, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_send(ch, item(6), free_counted, &sender), CH_WAITING);
+    assert_int_equal(channel_cancel(&sender), CH_HANDED);
+    assert_int_equal(channel_wait(&receiver), CH_OK);
+    assert_int_equal(take(receiver.data), 6);
+    assert_int_equal(freed, 0);
+}
+
+static void
 test_cancelled_receiver_gets_nothing(void **unused)
 {
     (void)unused;
@@ -408,6 +456,9 @@ main(void)
         T(test_blocking_send_without_receivers_is_refused),
         T(test_blocking_recv_without_senders_is_refused),
         T(test_handoff_to_registered_receiver_and_cancel_requeues_at_head),
+        T(test_blocking_send_to_registered_receiver_waits_for_its_return),
+        T(test_blocking_send_released_when_receiver_returns_handed_item),
+        T(test_sender_cancel_while_handed_lets_the_receiver_keep_it),
         T(test_cancelled_receiver_gets_nothing),
         T(test_cancelled_sender_withdraws_its_item),
         T(test_sender_cancel_after_receipt_reports_received),
