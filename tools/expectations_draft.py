@@ -1,0 +1,74 @@
+"""Draft an expectation file from a real run: one entry for every scenario
+that did not pass, with the outcome it really had, what was observed (the
+runner's message and the actual value) and, as the reason, the SPEC clause
+it breaks quoted from SPEC.md.
+
+    python3 tools/expectations_draft.py --spec conformance/SPEC.md \\
+        --jsonl reports/matrix/cpython-3.13.jsonl --title "CPython 3.13 (...)" > FILE
+
+A draft is a starting point: read every entry, put the clause the failure is
+really about first (the draft takes the scenario's first clause), and say
+why in words where the quote does not.  Scenarios listed in --skip (id and
+reason, tab-separated) become SKIP entries: known hangs and crashes.
+"""
+
+import argparse
+import json
+import re
+import sys
+
+CLAUSE = re.compile(r"^- \*\*([A-Z][A-Z0-9-]*)\*\* \((MUST|SHOULD|MAY|IMPL)\): (.+)$")
+
+
+def one_line(text, limit=220):
+    text = " ".join((text or "").split()).replace("|", "/")
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def main(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--spec", required=True)
+    parser.add_argument("--jsonl", required=True)
+    parser.add_argument("--title", required=True)
+    parser.add_argument("--skip", help="file of 'scenario-id<TAB>reason' lines")
+    args = parser.parse_args(argv)
+    clauses = {}
+    with open(args.spec, encoding="utf-8") as spec:
+        for line in spec:
+            m = CLAUSE.match(line.rstrip("\n"))
+            if m:
+                clauses[m.group(1)] = (m.group(2), m.group(3))
+    skips = {}
+    if args.skip:
+        with open(args.skip, encoding="utf-8") as f:
+            for line in f:
+                if line.strip() and not line.startswith("#"):
+                    sid, _, reason = line.rstrip("\n").partition("\t")
+                    skips[sid] = reason
+    out = sys.stdout
+    out.write("# Expectation file: %s.\n" % args.title)
+    out.write("#\n# Drafted by tools/expectations_draft.py from a real run, then reviewed.  Format:\n"
+              "# tools/interpcheck/expect.h.  Strict: an entry whose scenario starts to pass\n"
+              "# breaks the run.  The reason quotes the SPEC clause the scenario checks.\n\n")
+    with open(args.jsonl, encoding="utf-8") as lines:
+        results = [json.loads(line) for line in lines if line.strip()]
+    for r in sorted(results, key=lambda r: r["id"]):
+        if r["outcome"] == "PASS" and r["id"] not in skips:
+            continue
+        clause = r["clauses"][0]
+        level, text = clauses.get(clause, ("?", "?"))
+        if r["id"] in skips:
+            outcome, reason = "SKIP", skips[r["id"]]
+        else:
+            outcome = r["outcome"]
+            reason = "SPEC %s (%s): %s" % (clause, level, one_line(text, 300))
+        observed = one_line(r.get("message"))
+        if r.get("actual") and r["actual"] not in observed:
+            observed = one_line("%s; actual: %s" % (observed, r["actual"]))
+        out.write("%s  %s  %s  | observed: %s | reason: %s\n"
+                  % (r["id"], outcome, clause, observed or "(no message)", reason))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
