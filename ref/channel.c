@@ -15,7 +15,9 @@
 #include "alloc.h"
 #include "registry.h"
 
-enum { W_IDLE = 0, W_WAITING, W_DONE, W_GONE };
+/* PAUSED: a receiver interrupted by a signal, off the list while Python's
+ * handlers run, so that nothing is handed to a call that may not return. */
+enum { W_IDLE = 0, W_WAITING, W_DONE, W_GONE, W_PAUSED };
 
 struct ch_item {
     ch_item *next;
@@ -439,6 +441,65 @@ channel_wait(ch_waiter *w)
     return w->sending ? CH_NO_RECEIVERS : CH_NO_SENDERS;
 }
 
+static void
+unlink_receiver(channel *ch, ch_waiter *w)
+{
+    ch_waiter **link = &ch->recv_head, *prev = NULL;
+    while (*link != w) {
+        prev = *link;
+        link = &(*link)->next;
+    }
+    *link = w->next;
+    if (ch->recv_tail == w) {
+        ch->recv_tail = prev;
+    }
+}
+
+ch_status
+channel_pause(ch_waiter *w)
+{
+    ch_status status = CH_OK;
+    registry_lock();
+    if (w->state == W_WAITING && !w->sending) {
+        unlink_receiver(w->ch, w);
+        w->state = W_PAUSED;
+        status = CH_INTERRUPTED;
+    }
+    else if (w->state == W_WAITING) {
+        status = CH_INTERRUPTED;   /* a sender keeps its place in the queue */
+    }
+    registry_unlock();
+    return status;
+}
+
+void
+channel_resume(ch_waiter *w)
+{
+    registry_lock();
+    channel *ch = w->ch;
+    if (w->state == W_PAUSED) {
+        if (ch->head != NULL) {
+            w->item = pop_item(ch);
+            wake(w, W_DONE);
+        }
+        else if (ch->refs[CH_SEND] == 0) {
+            wake(w, W_GONE);
+        }
+        else {
+            w->next = NULL;
+            w->state = W_WAITING;
+            if (ch->recv_tail != NULL) {
+                ch->recv_tail->next = w;
+            }
+            else {
+                ch->recv_head = w;
+            }
+            ch->recv_tail = w;
+        }
+    }
+    registry_unlock();
+}
+
 ch_status
 channel_cancel(ch_waiter *w)
 {
@@ -456,15 +517,7 @@ channel_cancel(ch_waiter *w)
             status = CH_HANDED;
         }
         else {
-            ch_waiter **link = &ch->recv_head, *prev = NULL;
-            while (*link != w) {
-                prev = *link;
-                link = &(*link)->next;
-            }
-            *link = w->next;
-            if (ch->recv_tail == w) {
-                ch->recv_tail = prev;
-            }
+            unlink_receiver(ch, w);
         }
     }
     else if (w->state == W_DONE) {

@@ -100,6 +100,19 @@ ch_status channel_wait(ch_waiter *w);
  */
 ch_status channel_cancel(ch_waiter *w);
 
+/*
+ * A wait returned CH_INTERRUPTED and the caller is about to run signal
+ * handlers.  A receiver is taken off the list of blocked receivers, so that
+ * no sender hands it an object (and send_nowait() returns True) while it may
+ * be about to raise: CH_INTERRUPTED.  If the wait completed meanwhile, CH_OK:
+ * channel_wait() again returns the result at once, and the signal is left
+ * for the interpreter to handle after the call.  A sender stays queued.
+ */
+ch_status channel_pause(ch_waiter *w);
+
+/* The handlers did not raise: wait again (channel_wait() next). */
+void channel_resume(ch_waiter *w);
+
 /* Ids of all existing channels, ascending; free with ref_free(). */
 ch_status channel_list(int64_t **ids, size_t *count);
 

@@ -9,8 +9,9 @@
  * ChannelNotFoundError.
  *
  * Blocking calls release the GIL and sleep on a semaphore (channel_wait); on
- * EINTR they run the signal handlers, and if a handler raises (Ctrl-C) the
- * wait is cancelled and the exception propagates.
+ * EINTR they step aside (channel_pause), run the signal handlers, and if a
+ * handler raises (Ctrl-C) the wait is cancelled and the exception
+ * propagates; otherwise they wait again.
  */
 #include "interpref.h"
 
@@ -190,6 +191,11 @@ wait_interruptibly(ch_waiter *w)
         ch_status status;
         Py_BEGIN_ALLOW_THREADS
         status = channel_wait(w);
+        if (status == CH_INTERRUPTED && channel_pause(w) == CH_OK) {
+            /* Completed after all: take the result; the signal fires later. */
+            while ((status = channel_wait(w)) == CH_INTERRUPTED) {
+            }
+        }
         Py_END_ALLOW_THREADS
         if (status != CH_INTERRUPTED) {
             return status;
@@ -198,6 +204,7 @@ wait_interruptibly(ch_waiter *w)
             channel_cancel(w);
             return CH_INTERRUPTED;
         }
+        channel_resume(w);
     }
 }
 

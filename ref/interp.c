@@ -240,6 +240,26 @@ prepare_threading_shutdown(void)
 #endif
 }
 
+/*
+ * At process exit, before ending a sub whose threads still run: wait for its
+ * non-daemon threads the way the main interpreter's exit waits for its own
+ * (threading._shutdown()), so that they finish instead of being abandoned.
+ */
+static void
+join_threads_at_exit(void)
+{
+    PyObject *name = PyUnicode_FromString("threading");
+    PyObject *threading = name ? PyImport_GetModule(name) : NULL;
+    if (threading != NULL) {
+        prepare_threading_shutdown();
+        PyObject *done = PyObject_CallMethod(threading, "_shutdown", NULL);
+        Py_XDECREF(done);
+    }
+    Py_XDECREF(threading);
+    Py_XDECREF(name);
+    PyErr_Clear();
+}
+
 /* Enter the interpreter on this OS thread with a fresh thread state. */
 static PyThreadState *
 enter(interp_record *record, PyThreadState **caller)
@@ -359,6 +379,10 @@ destroy(interpref_state *st, int64_t id, int force)
     }
     int64_t channel_id = -1;
     int threads = has_other_threads(record, tstate);
+    if (threads && force) {
+        join_threads_at_exit();
+        threads = has_other_threads(record, tstate);
+    }
     if (!threads && !force) {
         PyGC_Collect();   /* garbage must not count as holding channel ends */
         if (channel_check_interp_close(id, &channel_id) != CH_NOT_EMPTY) {

@@ -234,6 +234,60 @@ test_sender_cancel_while_handed_lets_the_receiver_keep_it(void **unused)
 }
 
 static void
+test_paused_receiver_takes_no_hand_off_and_resumes(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter w;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_pause(&w), CH_INTERRUPTED);
+    /* While its signal handlers run, the receiver is not blocked: no hand-off. */
+    assert_int_equal(channel_send(ch, item(3), free_counted, NULL), CH_OK);
+    channel_resume(&w);                         /* handlers did not raise */
+    assert_int_equal(channel_wait(&w), CH_OK);
+    assert_int_equal(take(w.data), 3);
+}
+
+static void
+test_pause_after_hand_off_completes_the_receive(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter w;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_send(ch, item(4), free_counted, NULL), CH_HANDED);
+    assert_int_equal(channel_pause(&w), CH_OK);  /* too late to step aside */
+    assert_int_equal(channel_wait(&w), CH_OK);
+    assert_int_equal(take(w.data), 4);
+}
+
+static void
+test_paused_receiver_resumes_into_no_senders_or_cancels(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter w;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_pause(&w), CH_INTERRUPTED);
+    channel_release(ch, CH_SEND, MAIN);
+    channel_resume(&w);
+    assert_int_equal(channel_wait(&w), CH_NO_SENDERS);
+    ch_waiter v;
+    channel *other = new_channel(NULL);
+    assert_int_equal(channel_recv(other, &v, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_pause(&v), CH_INTERRUPTED);
+    assert_int_equal(channel_cancel(&v), CH_OK);  /* handlers raised */
+    assert_int_equal(channel_send(other, item(5), free_counted, NULL), CH_OK);
+    assert_int_equal(recv_now(other), 5);
+}
+
+static void
 test_cancelled_receiver_gets_nothing(void **unused)
 {
     (void)unused;
@@ -459,6 +513,9 @@ main(void)
         T(test_blocking_send_to_registered_receiver_waits_for_its_return),
         T(test_blocking_send_released_when_receiver_returns_handed_item),
         T(test_sender_cancel_while_handed_lets_the_receiver_keep_it),
+        T(test_paused_receiver_takes_no_hand_off_and_resumes),
+        T(test_pause_after_hand_off_completes_the_receive),
+        T(test_paused_receiver_resumes_into_no_senders_or_cancels),
         T(test_cancelled_receiver_gets_nothing),
         T(test_cancelled_sender_withdraws_its_item),
         T(test_sender_cancel_after_receipt_reports_received),

@@ -1,0 +1,202 @@
+"""Shared helpers for the Python-level tests of interpref.
+
+Importing this module makes `import interpref` work:
+
+- under interpref-embed, interpref is a builtin module and nothing is done;
+- otherwise the directory named by the first `--module-dir=DIR` argument
+  (removed from sys.argv before unittest sees it), or /tmp/mbt, is put at the
+  front of sys.path.
+
+Every `--module-dir=` argument is removed from sys.argv in both cases.
+
+The helpers below follow the project's rules for concurrency tests: no sleeps
+as synchronisation, only lower bounds on "still blocked" (a rendezvous event
+plus `done.wait(BLOCKED_WAIT)` being False), generous join timeouts that turn
+a hang into a failure, and every thread joined.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+
+_DEFAULT_MODULE_DIR = '/tmp/mbt'
+
+
+def _take_module_dir_args():
+    found = [arg for arg in sys.argv[1:] if arg.startswith('--module-dir=')]
+    for arg in found:
+        sys.argv.remove(arg)
+    return found[0].split('=', 1)[1] if found else None
+
+
+def _import_interpref():
+    module_dir = _take_module_dir_args()
+    try:
+        import interpref
+    except ImportError:
+        sys.path.insert(0, os.path.abspath(module_dir or _DEFAULT_MODULE_DIR))
+        import interpref
+    return interpref
+
+
+interpref = _import_interpref()
+
+# How long a call must still be pending before we take it as blocked (a lower
+# bound only), and how long any join may take before it counts as a hang.
+BLOCKED_WAIT = 0.2
+JOIN_TIMEOUT = 30.0
+
+
+def wait_until(predicate, what, timeout=JOIN_TIMEOUT):
+    """Poll `predicate` until it is true; AssertionError after `timeout`.
+
+    Only for states that no event announces, such as a subinterpreter's own
+    thread having fully ended (its thread state deleted) after it delivered
+    its last result.  The deadline is a hang detector, not a timing claim.
+    """
+    pause = threading.Event()
+    for _ in range(int(timeout / 0.005)):
+        if predicate():
+            return
+        pause.wait(0.005)
+    if not predicate():
+        raise AssertionError('still not %s after %s s' % (what, timeout))
+
+
+def new_interpreter(testcase, **kwargs):
+    """create(**kwargs), closed at the end of the test (if still alive)."""
+    interp = interpref.create(**kwargs)
+    testcase.addCleanup(close_if_alive, interp)
+    return interp
+
+
+def close_if_alive(interp):
+    if interp in interpref.list_all():
+        interp.close()
+
+
+def channel_ids():
+    """The ids of all existing channels (drops the listed ends at once)."""
+    return [recv.id for recv, _ in interpref.list_all_channels()]
+
+
+class Call:
+    """Run `func(*args)` in a new daemon thread.
+
+    `started` is set just before the call, `done` just after it returns or
+    raises; `result` / `error` hold the outcome.  join() joins with
+    JOIN_TIMEOUT and fails the test if the thread is still alive.
+    """
+
+    def __init__(self, testcase, func, *args, name=None):
+        self.testcase = testcase
+        self.func = func
+        self.args = args
+        self.started = threading.Event()
+        self.done = threading.Event()
+        self.result = None
+        self.error = None
+        self.hung = False
+        self.thread = threading.Thread(target=self._main, name=name, daemon=True)
+        self.thread.start()
+        testcase.addCleanup(self._cleanup_join)
+
+    def _main(self):
+        try:
+            self.started.set()
+            self.result = self.func(*self.args)
+        except BaseException as exc:   # reported to the test through .error
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def assert_blocked(self, what='the call'):
+        """The call has started and has not completed within BLOCKED_WAIT."""
+        tc = self.testcase
+        tc.assertTrue(self.started.wait(JOIN_TIMEOUT), 'thread did not start')
+        tc.assertFalse(self.done.wait(BLOCKED_WAIT),
+                       '%s completed instead of blocking (result %r, error %r)'
+                       % (what, self.result, self.error))
+
+    def join(self):
+        self.thread.join(JOIN_TIMEOUT)
+        self.hung = self.thread.is_alive()
+        self.testcase.assertFalse(self.hung, 'thread still alive after %s s' % JOIN_TIMEOUT)
+        return self
+
+    def value(self):
+        """join(), then the result, re-raising the thread's exception."""
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+    def raised(self, exc_type):
+        """join(), then the exception, which must be an exc_type."""
+        self.join()
+        self.testcase.assertIsInstance(self.error, exc_type,
+                                       'expected %s, got result %r / error %r'
+                                       % (exc_type.__name__, self.result, self.error))
+        return self.error
+
+    def _cleanup_join(self):
+        # A thread already reported as hung is not waited for a second time.
+        self.thread.join(0 if self.hung else JOIN_TIMEOUT)
+        if self.thread.is_alive():
+            raise AssertionError('thread %s still alive at cleanup' % self.thread.name)
+
+
+def run_and_collect(interp, code, inbox=None):
+    """Run `code` in interp and return everything it sent, in order.
+
+    The code sees `out`, the SendChannel of a fresh channel, and `inbox`
+    (the RecvChannel `inbox` given here, or None), passed with the seed's
+    tuple form channels=(inbox, out).  Both names are deleted afterwards so
+    that the interpreter keeps no end of them.
+    """
+    recv, send = interpref.create_channel()
+    interp.run('import interpref\ninbox, out = channels\n' + code
+               + '\ndel inbox, out, channels\n', channels=(inbox, send))
+    return drain(recv)
+
+
+def drain(recv):
+    """Everything queued in `recv`'s channel now, in order (never blocks)."""
+    got = []
+    sentinel = object()
+    while True:
+        item = recv.recv_nowait(sentinel)
+        if item is sentinel:
+            return got
+        got.append(item)
+
+
+def script_command(path):
+    """The command that runs the script at `path` with interpref importable."""
+    if 'interpref' in sys.builtin_module_names:
+        return [sys.executable, path]
+    module_dir = os.path.dirname(os.path.abspath(interpref.__file__))
+    return [sys.executable, '-I', '-S', path, '--module-dir=' + module_dir]
+
+
+def run_script(source, timeout=JOIN_TIMEOUT * 2):
+    """Run `source` as a script in a new process; returns CompletedProcess.
+
+    A process still running after `timeout` seconds is killed and reported
+    as an AssertionError (a hang is a test failure).
+    """
+    prelude = ('import sys\nsys.path.insert(0, %r)\nimport support\n'
+               'interpref = support.interpref\n'
+               % os.path.dirname(os.path.abspath(__file__)))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, 'script.py')
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(prelude + source)
+        try:
+            return subprocess.run(script_command(path), capture_output=True, text=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise AssertionError('child process still running after %s s (killed); '
+                                 'stdout %r, stderr %r' % (timeout, exc.stdout, exc.stderr)
+                                 ) from None
