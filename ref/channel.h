@@ -6,7 +6,7 @@
  * (interpref stores serialized objects in them, see shareable.h), and callers
  * release the GIL around channel_wait().  State lives under registry_lock().
  *
- * Lifetime (SPEC CH-LIFE-*): a channel is created with one reference on each
+ * Lifetime (SPEC LIFE-CH-*): a channel is created with one reference on each
  * end, held by the creating interpreter.  RecvChannel/SendChannel objects hold
  * one reference each on their end, recorded per interpreter.  When the last
  * receive-end reference goes, blocked senders are told nobody can receive;

@@ -1,6 +1,7 @@
 /*
- * ends.c: the RecvChannel and SendChannel types (SPEC CH-*, RECV-*, SEND-*),
- * create_channel() and list_all_channels().
+ * ends.c: the RecvChannel and SendChannel types, create_channel() and
+ * list_all_channels().  SPEC clauses: CH-END-*, CH-RECV-*, CH-RECVNW-*,
+ * CH-SEND-*, CH-SENDNW-*, FN-CHCREATE-*, FN-CHLIST-*.
  *
  * An end object is a handle: a channel id plus, while the channel exists, one
  * reference on that end of it (channel.h explains what the references decide).

@@ -1,6 +1,8 @@
 /*
  * interp.c: the Interpreter type and create(), list_all(), get_current(),
- * get_main() (SPEC INTERP-*, RUN-*, CLOSE-*).
+ * get_main().  SPEC clauses: INTERP-OBJ-*, INTERP-ID-*, INTERP-RUNNING-*,
+ * INTERP-CLOSE-*, INTERP-RUN-*, INTERP-CHAN-*, INTERP-FAIL-*, INTERP-ISO-*,
+ * FN-CREATE-*, FN-GETCUR-*, FN-GETMAIN-*, FN-LIST-*, LIFE-INTERP-*, LIFE-EXIT-*.
  *
  * An Interpreter object is only a handle: an id.  What exists is recorded in
  * the registry (registry.c); every operation looks the id up there, so a
@@ -470,7 +472,7 @@ copy_text(const char *text)
 
 /*
  * Validate `channels` in the caller's interpreter and turn it into plain C
- * data: 0, or -1 with TypeError/ValueError (SPEC RUN-CHANNELS-*).
+ * data: 0, or -1 with TypeError/ValueError (SPEC INTERP-CHAN-*).
  */
 static int
 parse_channels(interpref_state *st, PyObject *channels, injection **out, size_t *count)
