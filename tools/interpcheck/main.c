@@ -574,7 +574,7 @@ command_list(options *o)
         const scn_scenario *s = p.items[i].scenario;
         printf("%s  %s ", p.items[i].id, scn_level_name(s->level));
         for (size_t k = 0; k < s->n_clauses; k++) {
-            printf(" %s", s->clauses[k]);
+            printf(" %s", s->clauses[k]);   /* two spaces before the first: columns */
         }
         printf("\n");
     }

@@ -167,10 +167,8 @@ plan_build(const char *root, const char **paths, size_t n_paths, const plan_filt
         char *id = make_id(root, list.paths[i]);
         int keep = id != NULL && selected(filter, id, s);
         if (keep && filter->shards > 0) {
-            keep = index % filter->shards == filter->shard - 1;
-        }
-        if (keep) {
-            index++;
+            /* Shards interleave the selected scenarios: every one counts. */
+            keep = index++ % filter->shards == filter->shard - 1;
         }
         if (!keep) {
             free(id);
