@@ -63,7 +63,14 @@ class ScenarioError(StepFailed):
         StepFailed.__init__(self, message, tb=tb, verdict="ERROR")
 
 
+# Report fields are for people: a scenario may raise an exception with a
+# megabyte of message, and its report must stay readable (and small in git).
+FIELD_LIMIT = 4000
+
+
 def _escape(text):
+    if len(text) > FIELD_LIMIT:
+        text = "%s... [%d more characters]" % (text[:FIELD_LIMIT], len(text) - FIELD_LIMIT)
     return text.replace("\\", "\\\\").replace("\n", "\\n")
 
 

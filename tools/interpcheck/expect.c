@@ -62,30 +62,41 @@ static int
 parse_line(char *line, unsigned number, expectation *e, char *err, size_t err_size,
            const char *path)
 {
-    char id[512], outcome[16], clause[128];
+    char id[512], outcome[32], clause[128];
     int used = 0;
     memset(e, 0, sizeof *e);
     e->line = number;
-    if (sscanf(line, "%511s %15s %127s %n", id, outcome, clause, &used) != 3) {
+    if (sscanf(line, "%511s %31s %127s %n", id, outcome, clause, &used) != 3) {
         snprintf(err, err_size, "%s:%u: expected 'SCENARIO-ID OUTCOME CLAUSE | observed: ... |"
                  " reason: ...'", path, number);
         return -1;
     }
-    if (strcmp(outcome, "FAIL") == 0) {
-        e->outcome = RAW_FAIL;
+    /* OUTCOME: one of FAIL, TIMEOUT, CRASH, several joined by '|', or SKIP alone. */
+    snprintf(e->outcome_text, sizeof e->outcome_text, "%s", outcome);
+    for (char *word = strtok(outcome, "|"); word != NULL; word = strtok(NULL, "|")) {
+        raw_verdict v;
+        if (strcmp(word, "FAIL") == 0) {
+            v = RAW_FAIL;
+        }
+        else if (strcmp(word, "TIMEOUT") == 0) {
+            v = RAW_TIMEOUT;
+        }
+        else if (strcmp(word, "CRASH") == 0) {
+            v = RAW_CRASH;
+        }
+        else if (strcmp(word, "SKIP") == 0) {
+            v = RAW_SKIP;
+        }
+        else {
+            snprintf(err, err_size, "%s:%u: unknown outcome '%s' (FAIL, TIMEOUT, CRASH, several"
+                     " of them joined by '|', or SKIP)", path, number, word);
+            return -1;
+        }
+        e->outcomes |= 1u << v;
     }
-    else if (strcmp(outcome, "TIMEOUT") == 0) {
-        e->outcome = RAW_TIMEOUT;
-    }
-    else if (strcmp(outcome, "CRASH") == 0) {
-        e->outcome = RAW_CRASH;
-    }
-    else if (strcmp(outcome, "SKIP") == 0) {
-        e->outcome = RAW_SKIP;
-    }
-    else {
-        snprintf(err, err_size, "%s:%u: unknown outcome '%s' (FAIL, TIMEOUT, CRASH or SKIP)",
-                 path, number, outcome);
+    if ((e->outcomes & (1u << RAW_SKIP)) && e->outcomes != (1u << RAW_SKIP)) {
+        snprintf(err, err_size, "%s:%u: SKIP cannot be combined with other outcomes", path,
+                 number);
         return -1;
     }
     const char *rest = line + used;
@@ -199,8 +210,8 @@ judge(raw_verdict raw, const expectation *entry, int must_fail, const char **why
             return V_FAIL;
         }
     }
-    if (entry != NULL && entry->outcome != RAW_SKIP) {
-        if (raw == entry->outcome) {
+    if (entry != NULL && entry->outcomes != (1u << RAW_SKIP)) {
+        if (entry->outcomes & (1u << raw)) {
             return V_XFAIL;
         }
         if (raw == RAW_PASS) {

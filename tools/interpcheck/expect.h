@@ -8,7 +8,9 @@
  *     SCENARIO-ID  OUTCOME  CLAUSE-ID  | observed: WHAT HAPPENS | reason: WHY
  *
  * OUTCOME is FAIL, TIMEOUT or CRASH (the scenario runs and must end exactly
- * so: XFAIL) or SKIP (not run: for hangs and crashes that would take the
+ * so: XFAIL), several of them joined by '|' for an implementation whose
+ * failure is itself nondeterministic (say FAIL|TIMEOUT: it must end in one
+ * of them), or SKIP (not run: for hangs and crashes that would take the
  * machine down with them).  Every field is required.  Strict: a scenario
  * listed as FAIL that passes is XPASS, a deviation, so stale entries break
  * the run; an entry naming no scenario of the suite is an input error.
@@ -37,7 +39,8 @@ int verdict_matches(verdict v);
 
 typedef struct {
     char *id;
-    raw_verdict outcome;     /* RAW_FAIL, RAW_TIMEOUT, RAW_CRASH or RAW_SKIP */
+    unsigned outcomes;       /* bits (1 << raw_verdict): FAIL, TIMEOUT, CRASH, or SKIP alone */
+    char outcome_text[32];   /* as written, e.g. "FAIL|TIMEOUT" */
     char *clause;
     char *observed;
     char *reason;

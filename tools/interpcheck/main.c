@@ -359,7 +359,7 @@ run_plan(const options *o, const plan *p, expectations *expect, run_info *info,
         r->entry = entry;
         if (entry != NULL) {
             entry->used = 1;
-            if (r->entry->outcome == RAW_SKIP) {
+            if (r->entry->outcomes == (1u << RAW_SKIP)) {
                 r->o.verdict = RAW_SKIP;
                 r->o.step_index = -1;
                 r->v = V_SKIP;

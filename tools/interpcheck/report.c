@@ -48,6 +48,37 @@ indented(FILE *out, const char *label, const char *text)
     }
 }
 
+/*
+ * A child's output can be long (a scenario printing in a loop); the report
+ * keeps its beginning and its end, where a crash's stack is.
+ */
+#define OUTPUT_KEEP 2048
+
+static char *
+shorten_output(const char *text)
+{
+    size_t len = text ? strlen(text) : 0;
+    strbuf sb;
+    sb_init(&sb);
+    if (len <= 2 * OUTPUT_KEEP) {
+        sb_puts(&sb, text ? text : "");
+    }
+    else {
+        sb_append(&sb, text, OUTPUT_KEEP);
+        sb_printf(&sb, "\n[... %zu bytes left out ...]\n", len - 2 * OUTPUT_KEEP);
+        sb_puts(&sb, text + len - OUTPUT_KEEP);
+    }
+    return sb_finish(&sb);
+}
+
+static void
+indented_output(FILE *out, const char *text)
+{
+    char *shortened = shorten_output(text);
+    indented(out, "output", shortened ? shortened : "(out of memory)");
+    free(shortened);
+}
+
 static void
 clauses_text(const scn_scenario *s, char *buf, size_t size)
 {
@@ -70,7 +101,7 @@ report_human_result(FILE *out, const run_info *info, const result *r, int verbos
     fprintf(out, "%-7s %s  [%s]\n", verdict_name(r->v), r->item->id, clauses);
     if (!deviates) {
         if (r->entry != NULL) {
-            fprintf(out, "    expected %s: %s\n", raw_verdict_name(r->entry->outcome),
+            fprintf(out, "    expected %s: %s\n", r->entry->outcome_text,
                      r->entry->reason);
         }
         return;
@@ -84,14 +115,14 @@ report_human_result(FILE *out, const run_info *info, const result *r, int verbos
     }
     fprintf(out, "    outcome:  %s", raw_verdict_name(r->o.verdict));
     if (r->entry != NULL) {
-        fprintf(out, " (expectation file: %s)", raw_verdict_name(r->entry->outcome));
+        fprintf(out, " (expectation file: %s)", r->entry->outcome_text);
     }
     fputc('\n', out);
     indented(out, "message", r->o.message);
     indented(out, "expected", r->o.expected);
     indented(out, "actual", r->o.actual);
     indented(out, "traceback", r->o.traceback);
-    indented(out, "output", r->o.output);
+    indented_output(out, r->o.output);
     fprintf(out, "    rerun:    %s --filter '%s' --trace\n", info->rerun_prefix, r->item->id);
 }
 
@@ -203,7 +234,8 @@ report_junit(FILE *out, const run_info *info, const result *results, size_t n)
         sb_puts(&sb, "\">");
         if (r->v != V_SKIP) {
             sb_printf(&sb, "%s:%u\n", r->item->path, r->o.step_line);
-            const char *parts[] = {r->o.expected, r->o.actual, r->o.traceback, r->o.output};
+            char *output = r->o.output ? shorten_output(r->o.output) : NULL;
+            const char *parts[] = {r->o.expected, r->o.actual, r->o.traceback, output};
             const char *labels[] = {"expected: ", "actual: ", "", "output:\n"};
             for (int k = 0; k < 4; k++) {
                 if (parts[k] != NULL) {
@@ -212,6 +244,7 @@ report_junit(FILE *out, const run_info *info, const result *results, size_t n)
                     sb_puts(&sb, "\n");
                 }
             }
+            free(output);
         }
         sb_printf(&sb, "</%s>\n  </testcase>\n", tag);
     }

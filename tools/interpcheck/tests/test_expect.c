@@ -1,0 +1,160 @@
+/*
+ * test_expect.c: expectation files (expect.c) and the report protocol parser
+ * (worker_parse_report), without Python.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "expect.h"
+#include "worker.h"
+
+static char *
+write_temp(const char *text)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/test_expect_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static void
+test_load_entries_and_find(void **unused)
+{
+    (void)unused;
+    char *path = write_temp("# comment\n\n"
+                            "suite/a  FAIL  CH-SEND-1  | observed: returns None | reason: seed says\n"
+                            "suite/b  FAIL|TIMEOUT  CH-RECV-5 | observed: hangs | reason: polls\n"
+                            "suite/c  SKIP  INTERP-CLOSE-10  | observed: hangs | reason: known hang\n");
+    expectations e;
+    char err[512];
+    assert_int_equal(expectations_load(path, &e, err, sizeof err), 0);
+    assert_int_equal(e.n, 3);
+    expectation *b = expectations_find(&e, "suite/b");
+    assert_non_null(b);
+    assert_int_equal(b->outcomes, (1u << RAW_FAIL) | (1u << RAW_TIMEOUT));
+    assert_string_equal(b->clause, "CH-RECV-5");
+    assert_string_equal(b->observed, "hangs");
+    assert_string_equal(b->reason, "polls");
+    assert_int_equal(b->line, 4);
+    assert_null(expectations_find(&e, "suite/none"));
+    expectations_free(&e);
+    remove(path);
+}
+
+static void
+expect_load_error(const char *text, const char *fragment)
+{
+    char *path = write_temp(text);
+    expectations e;
+    char err[512] = "";
+    assert_int_equal(expectations_load(path, &e, err, sizeof err), -1);
+    if (strstr(err, fragment) == NULL) {
+        fail_msg("error '%s' lacks '%s'", err, fragment);
+    }
+    remove(path);
+}
+
+static void
+test_malformed_files_are_rejected_with_line(void **unused)
+{
+    (void)unused;
+    expect_load_error("suite/a FAIL\n", ":1: expected 'SCENARIO-ID OUTCOME CLAUSE");
+    expect_load_error("\nsuite/a XFAIL A-1 | observed: x | reason: y\n", ":2: unknown outcome 'XFAIL'");
+    expect_load_error("suite/a FAIL A-1 | observed: x\n", ":1: every entry needs");
+    expect_load_error("suite/a FAIL A-1 | observed:  | reason: y\n", ":1: every entry needs");
+    expect_load_error("suite/a FAIL A-1 | reason: y | observed: x\n", ":1: every entry needs");
+    expect_load_error("suite/a SKIP|FAIL A-1 | observed: x | reason: y\n", "cannot be combined");
+    expect_load_error("suite/a FAIL A-1 | observed: x | reason: y\n"
+                      "suite/a CRASH A-1 | observed: x | reason: y\n",
+                      ":2: suite/a is listed twice (first on line 1)");
+    expectations e;
+    char err[512];
+    assert_int_equal(expectations_load("/nonexistent/file", &e, err, sizeof err), -1);
+    assert_non_null(strstr(err, "cannot open"));
+}
+
+static void
+test_judge(void **unused)
+{
+    (void)unused;
+    const char *why;
+    expectation fail = {.outcomes = 1u << RAW_FAIL};
+    expectation either = {.outcomes = (1u << RAW_FAIL) | (1u << RAW_TIMEOUT)};
+    assert_int_equal(judge(RAW_PASS, NULL, 0, &why), V_PASS);
+    assert_null(why);
+    assert_int_equal(judge(RAW_FAIL, NULL, 0, &why), V_FAIL);
+    assert_int_equal(judge(RAW_TIMEOUT, NULL, 0, &why), V_TIMEOUT);
+    assert_int_equal(judge(RAW_CRASH, NULL, 0, &why), V_CRASH);
+    assert_int_equal(judge(RAW_ERROR, NULL, 0, &why), V_ERROR);
+    assert_int_equal(judge(RAW_SKIP, NULL, 0, &why), V_SKIP);
+    assert_int_equal(judge(RAW_FAIL, &fail, 0, &why), V_XFAIL);
+    assert_int_equal(judge(RAW_PASS, &fail, 0, &why), V_XPASS);
+    assert_non_null(why);
+    /* A crash is never the failure an entry expects. */
+    assert_int_equal(judge(RAW_CRASH, &fail, 0, &why), V_CRASH);
+    assert_non_null(why);
+    assert_int_equal(judge(RAW_TIMEOUT, &either, 0, &why), V_XFAIL);
+    /* Self-tests must fail; passing means the harness is broken. */
+    assert_int_equal(judge(RAW_FAIL, NULL, 1, &why), V_PASS);
+    assert_int_equal(judge(RAW_PASS, NULL, 1, &why), V_FAIL);
+    assert_non_null(why);
+    assert_int_equal(judge(RAW_CRASH, NULL, 1, &why), V_CRASH);
+    assert_true(verdict_matches(V_PASS) && verdict_matches(V_XFAIL) && verdict_matches(V_SKIP));
+    assert_false(verdict_matches(V_XPASS) || verdict_matches(V_FAIL) || verdict_matches(V_ERROR));
+    assert_string_equal(verdict_name(V_XPASS), "XPASS");
+    assert_string_equal(raw_verdict_name(RAW_CRASH), "CRASH");
+}
+
+static void
+test_parse_report(void **unused)
+{
+    (void)unused;
+    outcome o;
+    memset(&o, 0, sizeof o);
+    const char *full = "interpcheck-report 1\npython 3.14.10\nstep 0 5\nstep 1 9\n"
+                       "field message a\\nb \\\\ c\nfield expected 1\nfield actual 2\n"
+                       "field traceback T\nfield unknown x\nverdict FAIL 1 9\nend\n";
+    assert_int_equal(worker_parse_report(full, &o), 1);
+    assert_int_equal(o.verdict, RAW_FAIL);
+    assert_int_equal(o.step_index, 1);
+    assert_int_equal(o.step_line, 9);
+    assert_string_equal(o.message, "a\nb \\ c");
+    assert_string_equal(o.expected, "1");
+    assert_string_equal(o.actual, "2");
+    assert_string_equal(o.traceback, "T");
+    assert_string_equal(o.python, "3.14.10");
+    outcome_clear(&o);
+    /* Cut short: the last started step is kept, the report is incomplete. */
+    assert_int_equal(worker_parse_report("interpcheck-report 1\nstep 0 5\nstep 1 9\nverd", &o), 0);
+    assert_int_equal(o.step_index, 1);
+    outcome_clear(&o);
+    assert_int_equal(worker_parse_report("garbage\nverdict PASS -1 0\nend\n", &o), 0);
+    outcome_clear(&o);
+    assert_int_equal(worker_parse_report("interpcheck-report 1\nverdict MAYBE 0 1\nend\n", &o), 0);
+    outcome_clear(&o);
+    assert_int_equal(worker_parse_report("interpcheck-report 1\nend\n", &o), 0);
+    outcome_clear(&o);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_load_entries_and_find),
+        cmocka_unit_test(test_malformed_files_are_rejected_with_line),
+        cmocka_unit_test(test_judge),
+        cmocka_unit_test(test_parse_report),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
