@@ -8,7 +8,8 @@ it breaks quoted from SPEC.md.
 
 A draft is a starting point: read every entry, put the clause the failure is
 really about first (the draft takes the scenario's first clause), and say
-why in words where the quote does not.  Scenarios listed in --skip (id and
+why in words where the quote does not.  --like FILE reuses the reviewed
+entry of a similar version (same scenario, same outcome) as it is.  Scenarios listed in --skip (id and
 reason, tab-separated) become SKIP entries: known hangs and crashes.
 """
 
@@ -31,13 +32,30 @@ def main(argv):
     parser.add_argument("--jsonl", required=True)
     parser.add_argument("--title", required=True)
     parser.add_argument("--skip", help="file of 'scenario-id<TAB>reason' lines")
+    parser.add_argument("--like", help="a reviewed expectation file of a similar version, whose "
+                        "entry is reused when a scenario has the same outcome here")
     args = parser.parse_args(argv)
     clauses = {}
+    current = None
     with open(args.spec, encoding="utf-8") as spec:
         for line in spec:
-            m = CLAUSE.match(line.rstrip("\n"))
+            line = line.rstrip("\n")
+            m = CLAUSE.match(line)
             if m:
-                clauses[m.group(1)] = (m.group(2), m.group(3))
+                current = m.group(1)
+                clauses[current] = [m.group(2), m.group(3)]
+            elif current and line.startswith("  ") and not line.startswith("  - "):
+                clauses[current][1] += " " + line.strip()   # the statement goes on
+            else:
+                current = None
+    like = {}
+    if args.like:
+        # Reviewed entries of another version: reused where the outcome is the same.
+        with open(args.like, encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 3 and not line.startswith("#"):
+                    like[(parts[0], parts[1])] = line.rstrip("\n")
     skips = {}
     if args.skip:
         with open(args.skip, encoding="utf-8") as f:
@@ -55,14 +73,19 @@ def main(argv):
     for r in sorted(results, key=lambda r: r["id"]):
         if r["outcome"] == "PASS" and r["id"] not in skips:
             continue
+        if (r["id"], r["outcome"]) in like and r["id"] not in skips:
+            out.write(like[(r["id"], r["outcome"])] + "\n")
+            continue
         clause = r["clauses"][0]
         level, text = clauses.get(clause, ("?", "?"))
         if r["id"] in skips:
             outcome, reason = "SKIP", skips[r["id"]]
         else:
             outcome = r["outcome"]
-            reason = "SPEC %s (%s): %s" % (clause, level, one_line(text, 300))
+            reason = "SPEC %s (%s) requires: %s" % (clause, level, one_line(text, 400))
         observed = one_line(r.get("message"))
+        if r["outcome"] in ("TIMEOUT", "CRASH") and r.get("line"):
+            observed += " in the step at line %d" % r["line"]
         if r.get("actual") and r["actual"] not in observed:
             observed = one_line("%s; actual: %s" % (observed, r["actual"]))
         out.write("%s  %s  %s  | observed: %s | reason: %s\n"
