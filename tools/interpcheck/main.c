@@ -364,6 +364,9 @@ run_plan(const options *o, const plan *p, expectations *expect, run_info *info,
                 r->o.step_index = -1;
                 r->v = V_SKIP;
                 r->done = 1;
+                if (!o->tap) {
+                    report_human_result(stdout, info, r, o->verbose);
+                }
                 continue;
             }
         }
