@@ -136,6 +136,36 @@ def cell_text(cell):
     return "%s %d/%d" % (cell["status"], cell["passed"], cell["total"])
 
 
+def totals_table(matrix):
+    lines = ["| implementation | Python | scenarios | PASS | FAIL | TIMEOUT | CRASH | ERROR | "
+             "SKIP | clauses passed | MUST clauses passed |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for t in matrix["totals"]:
+        o = t["outcomes"]
+        lines.append("| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d/%d | %d/%d |" % (
+            t["impl"], t["python"], t["scenarios"], o.get("PASS", 0), o.get("FAIL", 0),
+            o.get("TIMEOUT", 0), o.get("CRASH", 0), o.get("ERROR", 0), o.get("SKIP", 0),
+            t["clauses_passed"], t["clauses"], t["must_passed"], t["must"]))
+    return lines
+
+
+def update_readme(matrix, path):
+    """Replace the table between the matrix-summary markers of the README."""
+    begin, end = "<!-- matrix-summary:begin -->", "<!-- matrix-summary:end -->"
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if begin not in text or end not in text:
+        return False
+    p = matrix["provenance"]
+    block = [begin, "", "Latest run: %s, suite `%s` (`reports/matrix.md` has every clause)." % (
+        p["date"], p["suite_version"]), ""] + totals_table(matrix) + ["", end]
+    head, rest = text.split(begin, 1)
+    tail = rest.split(end, 1)[1]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(head + "\n".join(block) + tail)
+    return True
+
+
 def write_markdown(matrix, path, html_name):
     p = matrix["provenance"]
     lines = ["# Conformance matrix", "",
@@ -145,16 +175,7 @@ def write_markdown(matrix, path, html_name):
              "- suite: `%s`, runner: `%s`, date: %s" % (p["suite_version"], p["runner_version"],
                                                          p["date"]),
              "- command: `%s`" % p["command"], "",
-             "## Totals", "",
-             "| implementation | Python | scenarios | PASS | FAIL | TIMEOUT | CRASH | ERROR | "
-             "SKIP | clauses passed | MUST clauses passed |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for t in matrix["totals"]:
-        o = t["outcomes"]
-        lines.append("| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d/%d | %d/%d |" % (
-            t["impl"], t["python"], t["scenarios"], o.get("PASS", 0), o.get("FAIL", 0),
-            o.get("TIMEOUT", 0), o.get("CRASH", 0), o.get("ERROR", 0), o.get("SKIP", 0),
-            t["clauses_passed"], t["clauses"], t["must_passed"], t["must"]))
+             "## Totals", ""] + totals_table(matrix)
     lines += ["", "## Clauses", "",
               "A cell is PASS when every scenario citing the clause passed; otherwise the worst "
               "outcome and how many of its scenarios passed.", "",
@@ -231,12 +252,16 @@ def main(argv):
     parser.add_argument("--run", action="append", required=True, metavar="LABEL=JSONL")
     parser.add_argument("--command", default="tools/matrix")
     parser.add_argument("--runner-version", default="interpcheck")
+    parser.add_argument("--readme", help="README whose matrix-summary block to update")
     args = parser.parse_args(argv)
     matrix = build(args)
     os.makedirs(args.out, exist_ok=True)
     write_json(matrix, os.path.join(args.out, "matrix.json"))
     write_markdown(matrix, os.path.join(args.out, "matrix.md"), "matrix.html")
     write_html(matrix, os.path.join(args.out, "matrix.html"))
+    if args.readme and not update_readme(matrix, args.readme):
+        sys.stderr.write("matrix_report: no matrix-summary markers in %s\n" % args.readme)
+        return 1
     for t in matrix["totals"]:
         sys.stdout.write("%-14s %-8s %3d scenarios, %3d PASS; clauses %d/%d, MUST %d/%d\n" % (
             t["impl"], t["python"], t["scenarios"], t["outcomes"].get("PASS", 0),
