@@ -123,7 +123,8 @@ class Executor(object):
         self.out = out
         # IMPL: the implementation's module name, for code that starts another
         # Python (feature `subprocess`) and must import the same implementation.
-        self.namespace = {"__name__": "__scenario__", "interpreters": impl, "IMPL": impl_name}
+        self.namespace = {"__name__": "__scenario__", "interpreters": impl, "IMPL": impl_name,
+                          "eventually": self.eventually}
         self.threads = {}
 
     def emit(self, *words):
@@ -131,6 +132,19 @@ class Executor(object):
         self.out.flush()
 
     # ---- helpers ------------------------------------------------------------
+
+    def eventually(self, probe):
+        """Scenario helper: call probe() until it returns something other than
+        None, and return that.  For conditions no call can wait on (an object
+        that another thread or interpreter is about to queue); gives up with
+        TimeoutError after the long time class."""
+        tick = threading.Event()
+        for _ in range(int(self.long / 0.005) + 1):
+            value = probe()
+            if value is not None:
+                return value
+            tick.wait(0.005)
+        raise TimeoutError("eventually(): no value after %.1f s" % self.long)
 
     def resolve(self, name):
         """The exception class a `raises NAME` means, evaluated in the namespace."""

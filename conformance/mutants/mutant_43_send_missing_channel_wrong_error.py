@@ -1,0 +1,23 @@
+"""Breaks CH-SEND-9 (MUST): send() on an end whose channel does not exist raises NotReceivedError,
+not ChannelNotFoundError.
+
+How: SendChannel.send turns ChannelNotFoundError into NotReceivedError.
+"""
+from interpref import *  # noqa: F401,F403  everything else is the reference
+from _mutant_kit import *  # noqa: F401,F403  the same API through mutable classes
+import _mutant_kit as _kit
+
+_kit.patched_by(__name__)
+
+
+_send = SendChannel.send
+
+
+def send(self, *args, **kwargs):
+    try:
+        return _send(self, *args, **kwargs)
+    except ChannelNotFoundError as exc:
+        raise NotReceivedError(str(exc)) from None
+
+
+SendChannel.send = send
