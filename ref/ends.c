@@ -157,13 +157,7 @@ end_repr(end_object *self)
 static Py_hash_t
 end_hash(end_object *self)
 {
-    PyObject *id = PyLong_FromLongLong(self->id);
-    if (id == NULL) {
-        return -1;
-    }
-    Py_hash_t hash = PyObject_Hash(id);
-    Py_DECREF(id);
-    return hash;
+    return interpref_hash_id(self->id);
 }
 
 static PyObject *

@@ -847,13 +847,7 @@ interp_repr(interp_object *self)
 static Py_hash_t
 interp_hash(interp_object *self)
 {
-    PyObject *id = PyLong_FromLongLong(self->id);
-    if (id == NULL) {
-        return -1;
-    }
-    Py_hash_t hash = PyObject_Hash(id);
-    Py_DECREF(id);
-    return hash;
+    return interpref_hash_id(self->id);
 }
 
 static PyObject *

@@ -63,5 +63,7 @@ void shareable_free(void *packed);
 
 /* Parse a non-negative int64 id argument: TypeError / ValueError / OverflowError. */
 int interpref_parse_id(PyObject *arg, const char *what, int64_t *id);
+/* hash(id) as Python computes it for the int: handles hash like their ids. */
+Py_hash_t interpref_hash_id(int64_t id);
 
 #endif /* INTERPREF_H */

@@ -6,10 +6,11 @@
  *
  * interpref is the reference implementation of the documented API of
  * `test.support.interpreters` (see conformance/SPEC.md): every behaviour here
- * is the executable form of a SPEC clause.
+ * is the executable form of a SPEC clause.  This file: MOD-*, EXC-*.
  */
 #include "interpref.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -99,6 +100,18 @@ interpref_parse_id(PyObject *arg, const char *what, int64_t *id)
     return 0;
 }
 
+Py_hash_t
+interpref_hash_id(int64_t id)
+{
+    PyObject *number = PyLong_FromLongLong(id);
+    if (number == NULL) {
+        return -1;
+    }
+    Py_hash_t hash = PyObject_Hash(number);
+    Py_DECREF(number);
+    return hash;
+}
+
 /* ---- module functions without a better home ---------------------------- */
 
 static PyObject *
@@ -115,6 +128,49 @@ module_atexit(PyObject *module, PyObject *unused)
     interp_close_all();
     Py_RETURN_NONE;
 }
+
+#ifdef INTERPCHECK_FAULT_INJECTION
+/*
+ * Test-only (CMake option INTERPCHECK_FAULT_INJECTION, the `fault` preset):
+ * SQLite-style fault injection over alloc.h, for ref/tests/fault/.
+ *
+ *   _fault_after(n)   n >= 0: the allocation after the next n that succeed
+ *                     fails, and so does every later one (ref_alloc_fail_after);
+ *                     n < 0: disarm.  Either way the call counter restarts at 0.
+ *   _fault_calls()    ref_alloc_calls(): allocations attempted since then.
+ *
+ * Process-wide, like the allocator: arming it in one interpreter arms it for
+ * every interpreter and thread.  Never compiled into a normal build.
+ */
+static PyObject *
+module_fault_after(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    int overflow = 0;
+    if (!PyLong_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "_fault_after() argument must be an int, not %.200s",
+                     Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    long n = PyLong_AsLongAndOverflow(arg, &overflow);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (overflow != 0) {
+        n = overflow > 0 ? LONG_MAX : -1;   /* huge: never reached; very negative: disarm */
+    }
+    ref_alloc_fail_after(n < 0 ? -1 : n);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+module_fault_calls(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return PyLong_FromLong(ref_alloc_calls());
+}
+#endif /* INTERPCHECK_FAULT_INJECTION */
 
 static PyMethodDef module_methods[] = {
     {"create", (PyCFunction)(void (*)(void))interp_create, METH_VARARGS | METH_KEYWORDS,
@@ -133,6 +189,13 @@ static PyMethodDef module_methods[] = {
      "list_all_channels() -> list of (RecvChannel, SendChannel)\n\nAll open channels."},
     {"_atexit", module_atexit, METH_NOARGS,
      "Close every subinterpreter still alive (registered with atexit in main)."},
+#ifdef INTERPCHECK_FAULT_INJECTION
+    {"_fault_after", module_fault_after, METH_O,
+     "_fault_after(n)\n\nTest-only: make interpref's allocations fail after the next n succeed\n"
+     "(n < 0: disarm); resets the counter of _fault_calls()."},
+    {"_fault_calls", module_fault_calls, METH_NOARGS,
+     "_fault_calls() -> int\n\nTest-only: interpref allocations attempted since the last _fault_after()."},
+#endif
     {0},
 };
 

@@ -141,6 +141,19 @@ report_human_summary(FILE *out, const run_info *info, const tally *t)
             t->matching - t->counts[V_SKIP], t->deviating, t->counts[V_SKIP]);
 }
 
+/* Write what `sb` built and free it: 0, or -1 if building or writing failed. */
+static int
+emit(FILE *out, strbuf *sb)
+{
+    char *text = sb_finish(sb);
+    if (text == NULL) {
+        return -1;
+    }
+    fputs(text, out);
+    free(text);
+    return ferror(out) ? -1 : 0;
+}
+
 /* ---- TAP 13 ------------------------------------------------------------ */
 
 static void
@@ -249,13 +262,7 @@ report_junit(FILE *out, const run_info *info, const result *results, size_t n)
         sb_printf(&sb, "</%s>\n  </testcase>\n", tag);
     }
     sb_puts(&sb, "</testsuite>\n</testsuites>\n");
-    char *text = sb_finish(&sb);
-    if (text == NULL) {
-        return -1;
-    }
-    fputs(text, out);
-    free(text);
-    return ferror(out) ? -1 : 0;
+    return emit(out, &sb);
 }
 
 /* ---- JSON lines ---------------------------------------------------------- */
@@ -302,14 +309,11 @@ report_jsonl(FILE *out, const run_info *info, const result *results, size_t n)
         json_field(&sb, "traceback", r->o.traceback);
         json_field(&sb, "expectation", r->entry ? r->entry->reason : NULL);
         sb_puts(&sb, "}\n");
-        char *text = sb_finish(&sb);
-        if (text == NULL) {
+        if (emit(out, &sb) < 0) {
             return -1;
         }
-        fputs(text, out);
-        free(text);
     }
-    return ferror(out) ? -1 : 0;
+    return 0;
 }
 
 /* ---- Markdown ------------------------------------------------------------ */
