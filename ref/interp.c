@@ -224,6 +224,14 @@ static void
 prepare_threading_shutdown(void)
 {
 #if KEEP_FIRST_TSTATE
+    PyObject *name = PyUnicode_FromString("threading");
+    PyObject *threading = name ? PyImport_GetModule(name) : NULL;
+    Py_XDECREF(name);
+    if (threading == NULL) {
+        PyErr_Clear();
+        return;   /* never imported: nothing to fix, and no cost on the common path */
+    }
+    Py_DECREF(threading);
     static const char fixup[] =
         "import sys\n"
         "t = sys.modules.get('threading')\n"
@@ -385,11 +393,16 @@ destroy(interpref_state *st, int64_t id, int force)
         join_threads_at_exit();
         threads = has_other_threads(record, tstate);
     }
-    if (!threads && !force) {
-        PyGC_Collect();   /* garbage must not count as holding channel ends */
+    if (!threads && !force && channel_check_interp_close(id, &channel_id) == CH_NOT_EMPTY) {
+        /* Garbage must not count as holding channel ends: collect, then ask again.
+         * Only here, as a full collection is a noticeable part of close(). */
+        PyGC_Collect();
         if (channel_check_interp_close(id, &channel_id) != CH_NOT_EMPTY) {
             channel_id = -1;
         }
+    }
+    else {
+        channel_id = -1;
     }
     if (threads || channel_id >= 0) {
         leave_without_ending(record, tstate, caller);
