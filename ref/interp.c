@@ -32,6 +32,7 @@ typedef struct {
     char *type_name;   /* "ValueError", "__main__.MyError" */
     char *msg;         /* str() of the exception */
     char *formatted;   /* the traceback as traceback.format_exception() prints it */
+    int raised;        /* the code raised, whether or not the texts could be made */
 } run_failure;
 
 /* A channel end to bind in the target's __main__ before running. */
@@ -644,6 +645,7 @@ fetch_exception(void)
 static void
 capture_failure(run_failure *failure)
 {
+    failure->raised = 1;
     PyObject *exc = fetch_exception();
     PyTypeObject *type = Py_TYPE(exc);
     PyObject *qualname = PyType_GetQualName(type);
@@ -785,7 +787,7 @@ interp_run(interp_object *self, PyObject *const *args, Py_ssize_t nargs, PyObjec
                      (long long)self->id);
         return NULL;
     }
-    run_failure failure = {NULL, NULL, NULL};
+    run_failure failure = {NULL, NULL, NULL, 0};
     int failed = 0, threads = 0;
     PyThreadState *caller;
     PyThreadState *tstate = enter(state, &caller);
@@ -794,7 +796,7 @@ interp_run(interp_object *self, PyObject *const *args, Py_ssize_t nargs, PyObjec
         threads = has_other_threads(state, tstate);
         if (!threads) {
             run_in_current(text, (size_t)size, inj, count, &failure);
-            failed = failure.type_name || failure.msg || failure.formatted;
+            failed = failure.raised;
         }
         leave(tstate, caller);
     }
