@@ -6,12 +6,19 @@
 #   INTERPCHECK_WERROR    turn warnings into errors (the ci-* presets do)
 #   INTERPCHECK_SANITIZE  AddressSanitizer + UndefinedBehaviorSanitizer
 #   INTERPCHECK_COVERAGE  gcov instrumentation (--coverage)
+#   INTERPCHECK_FAULT_INJECTION  test-only hooks: interpref gets the private
+#                         functions _fault_after(n) and _fault_calls() over
+#                         ref_alloc_fail_after()/ref_alloc_calls() (ref/alloc.h),
+#                         and the allocation-failure walk ref.fault.test_fault_walk
+#                         is declared (label fault).  The `fault` preset turns it on.
 
 include_guard(GLOBAL)
 
 option(INTERPCHECK_WERROR "Treat compiler warnings as errors" OFF)
 option(INTERPCHECK_SANITIZE "Build with -fsanitize=address,undefined" OFF)
 option(INTERPCHECK_COVERAGE "Build with --coverage (gcov)" OFF)
+option(INTERPCHECK_FAULT_INJECTION
+  "Test-only allocation fault injection hooks in interpref (_fault_after, _fault_calls)" OFF)
 
 if(INTERPCHECK_SANITIZE AND INTERPCHECK_COVERAGE)
   message(FATAL_ERROR "INTERPCHECK_SANITIZE and INTERPCHECK_COVERAGE are separate builds; pick one.")
@@ -42,4 +49,10 @@ if(INTERPCHECK_COVERAGE)
   # -O0 so every branch in the report is a branch in the source.
   add_compile_options(--coverage -O0)
   add_link_options(--coverage)
+endif()
+
+if(INTERPCHECK_FAULT_INJECTION)
+  # A compile definition, never a default: release builds must not carry a
+  # way to make interpref fail its allocations on purpose.
+  add_compile_definitions(INTERPCHECK_FAULT_INJECTION=1)
 endif()

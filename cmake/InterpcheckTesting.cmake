@@ -20,7 +20,8 @@
 #       non-system Python needs.
 #
 # TIMEOUT is the budget of a plain build; it is scaled by
-# INTERPCHECK_TEST_TIMEOUT_SCALE (3 under sanitizers, 2 under coverage).
+# INTERPCHECK_TEST_TIMEOUT_SCALE (3 under sanitizers, 2 under coverage,
+# INTERPCHECK_MEMCHECK_SCALE in a memcheck tree, see cmake/Memcheck.cmake).
 
 include_guard(GLOBAL)
 
@@ -55,6 +56,10 @@ if(INTERPCHECK_SANITIZE)
     "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
 elseif(INTERPCHECK_COVERAGE)
   set(INTERPCHECK_TEST_TIMEOUT_SCALE 2)
+elseif(INTERPCHECK_MEMCHECK)
+  # Under `ctest -T memcheck` (valgrind): see cmake/Memcheck.cmake.
+  set(INTERPCHECK_TEST_TIMEOUT_SCALE ${INTERPCHECK_MEMCHECK_SCALE})
+  list(APPEND INTERPCHECK_TEST_ENV "PYTHONMALLOC=malloc")
 endif()
 
 # cmocka through pkg-config; a missing libcmocka-dev only matters once a C
@@ -72,6 +77,10 @@ endfunction()
 function(_interpcheck_test_properties name timeout labels env)
   math(EXPR _timeout "${timeout} * ${INTERPCHECK_TEST_TIMEOUT_SCALE}")
   set(_env ${INTERPCHECK_TEST_ENV} ${env})
+  if(INTERPCHECK_MEMCHECK)
+    # Names the valgrind log files of the test's processes (cmake/Memcheck.cmake).
+    list(APPEND _env "INTERPCHECK_TEST_NAME=${name}")
+  endif()
   set_tests_properties(${name} PROPERTIES
     LABELS "${labels}"
     TIMEOUT ${_timeout})
@@ -127,3 +136,16 @@ function(interpcheck_add_py_test name)
   add_test(NAME ${name} COMMAND interpref-embed "${_file}" ${arg_ARGS})
   _interpcheck_test_properties(${name} ${arg_TIMEOUT} "${arg_LABELS}" "${arg_ENVIRONMENT}")
 endfunction()
+
+# --- Allocation fault injection (label fault) ---------------------------------------
+# Only in trees configured with INTERPCHECK_FAULT_INJECTION (the `fault`
+# preset): the walk needs interpref's private _fault_after()/_fault_calls(),
+# which other builds do not have.  Declared here, in the top-level directory,
+# because ref/CMakeLists.txt only globs tests/py, tests/stress and tests/c;
+# add_test() resolves the interpref-embed target at generation time.
+if(BUILD_TESTING AND INTERPCHECK_FAULT_INJECTION)
+  interpcheck_add_py_test(ref.fault.test_fault_walk
+    FILE "${CMAKE_SOURCE_DIR}/ref/tests/fault/test_fault_walk.py"
+    LABELS ref fault
+    TIMEOUT 1200)
+endif()

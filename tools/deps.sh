@@ -29,7 +29,11 @@ INTERPCHECK_DEPS=(
     python3-dev     # python3.11 + python3.11-dev + libpython3-dev: headers,
                     # libpython3.11.so and the interpreter the install test uses
     libcmocka-dev   # C unit tests
-    valgrind        # memcheck runs
+    valgrind        # memcheck gate (tools/memcheck)
+    gcovr           # coverage gate (tools/coverage)
+    cppcheck        # style gate (tools/style-check): static analysis
+    clang-format    # style gate: layout (Debian 12: clang-format 14)
+    clang-tidy      # style gate: static analysis (Debian 12: clang-tidy 14)
 )
 
 # Prints the packages among "$@" that are not installed, one per line.
