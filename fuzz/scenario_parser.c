@@ -32,9 +32,9 @@
 /* ---- a counting allocator that can fail the N-th call ----------------- */
 
 typedef struct {
-    long calls;      /* malloc calls so far */
-    long live;       /* allocated and not yet freed */
-    long fail_at;    /* fail the call with this index (0-based); -1: never */
+    long calls;   /* malloc calls so far */
+    long live;    /* allocated and not yet freed */
+    long fail_at; /* fail the call with this index (0-based); -1: never */
 } counting;
 
 static void *
@@ -87,7 +87,8 @@ finding(const char *what, const scn_error *err, const char *text)
     if (err != NULL) {
         scn_format_error(err, where, sizeof where);
     }
-    fprintf(stderr, "\n==== interpcheck fuzz finding (scenario_parser) ====\n%s\n%s\n", what, where);
+    fprintf(stderr, "\n==== interpcheck fuzz finding (scenario_parser) ====\n%s\n%s\n", what,
+            where);
     if (text != NULL) {
         fprintf(stderr, "---- text ----\n%s\n--------------\n", text);
     }
@@ -134,7 +135,8 @@ round_trip(const uint8_t *data, size_t size)
         return -1;
     }
     long parse_calls = c.calls;
-    if (first == NULL || first->n_steps == 0 || first->n_clauses == 0 || first->description == NULL) {
+    if (first == NULL || first->n_steps == 0 || first->n_clauses == 0 ||
+        first->description == NULL) {
         finding("accepted input gave an incomplete scenario", NULL, NULL);
     }
     if (!scn_equal(first, first)) {

@@ -40,13 +40,13 @@
 #include <string.h>
 
 static PyObject *mod, *T_Recv, *T_Send, *E_ChannelError;
-static PyObject *helpers;          /* namespace with IntSub, StrSub, BytesSub, Evil */
-static PyObject *r_main, *s_main;  /* main -> main */
-static PyObject *r_a, *s_a;        /* main -> sub */
-static PyObject *r_b, *s_b;        /* sub -> main */
-static PyObject *r_d, *s_d;        /* ends used as values */
-static PyObject *sub;              /* the subinterpreter */
-static PyObject *echo_code;        /* what the sub runs */
+static PyObject *helpers;         /* namespace with IntSub, StrSub, BytesSub, Evil */
+static PyObject *r_main, *s_main; /* main -> main */
+static PyObject *r_a, *s_a;       /* main -> sub */
+static PyObject *r_b, *s_b;       /* sub -> main */
+static PyObject *r_d, *s_d;       /* ends used as values */
+static PyObject *sub;             /* the subinterpreter */
+static PyObject *echo_code;       /* what the sub runs */
 static const char *scn_path, *scn_origin;
 static int scn_always, print_values;
 
@@ -55,8 +55,8 @@ static int scn_always, print_values;
 typedef struct {
     const uint8_t *data;
     size_t size, pos;
-    size_t budget;      /* bytes of large payload still allowed */
-    int nodes;          /* values generated so far */
+    size_t budget; /* bytes of large payload still allowed */
+    int nodes;     /* values generated so far */
 } reader;
 
 static unsigned
@@ -125,23 +125,51 @@ t_ascii(text *t, PyObject *obj)
 /* ---- the generator --------------------------------------------------------- */
 
 enum {
-    G_NONE, G_BOOL, G_SMALLINT, G_INT64, G_BOUNDARY, G_BIGINT, G_HUGEINT,
-    G_BYTES, G_BIGBYTES, G_STR, G_SURROGATE, G_BIGSTR, G_FLOAT, G_COMPLEX,
-    G_TUPLE, G_LIST, G_DICT, G_SET, G_FROZENSET, G_BYTEARRAY, G_MEMORYVIEW,
-    G_INTSUB, G_STRSUB, G_BYTESSUB, G_END, G_INTERP, G_OBJECT, G_ELLIPSIS,
-    G_TYPE, G_FUNCTION, G_MODULE, G_EXCEPTION, G_EVIL,
+    G_NONE,
+    G_BOOL,
+    G_SMALLINT,
+    G_INT64,
+    G_BOUNDARY,
+    G_BIGINT,
+    G_HUGEINT,
+    G_BYTES,
+    G_BIGBYTES,
+    G_STR,
+    G_SURROGATE,
+    G_BIGSTR,
+    G_FLOAT,
+    G_COMPLEX,
+    G_TUPLE,
+    G_LIST,
+    G_DICT,
+    G_SET,
+    G_FROZENSET,
+    G_BYTEARRAY,
+    G_MEMORYVIEW,
+    G_INTSUB,
+    G_STRSUB,
+    G_BYTESSUB,
+    G_END,
+    G_INTERP,
+    G_OBJECT,
+    G_ELLIPSIS,
+    G_TYPE,
+    G_FUNCTION,
+    G_MODULE,
+    G_EXCEPTION,
+    G_EVIL,
     G_COUNT
 };
 
-static const int boundaries[] = {0, 1, 7, 8, 15, 16, 31, 32, 53, 62, 63, 64, 65, 100, 127, 128,
-                                 255, 256, 1000, 4096, 10000};
+static const int boundaries[] = {0,  1,  7,   8,   15,  16,  31,  32,   53,   62,   63,
+                                 64, 65, 100, 127, 128, 255, 256, 1000, 4096, 10000};
 
 static PyObject *gen(reader *r, text *t, int depth);
 
 static PyObject *
 helper(const char *name)
 {
-    PyObject *obj = PyDict_GetItemString(helpers, name);   /* borrowed */
+    PyObject *obj = PyDict_GetItemString(helpers, name); /* borrowed */
     if (obj == NULL) {
         fuzz_fatal_python(name);
     }
@@ -163,16 +191,16 @@ gen_codepoints(reader *r, text *t, int n)
             cp = ((hi << 8) | lo) & 0x7ff;
             break;
         case 2:
-            cp = (hi << 8) | lo;                          /* BMP, surrogates included */
+            cp = (hi << 8) | lo; /* BMP, surrogates included */
             break;
         case 3:
-            cp = 0xd800 + (((hi << 8) | lo) % 0x800);      /* a lone surrogate */
+            cp = 0xd800 + (((hi << 8) | lo) % 0x800); /* a lone surrogate */
             break;
         case 4:
             cp = 0x10000 + ((((unsigned)sel << 16) | (hi << 8) | lo) % 0x100000);
             break;
         default:
-            cp = lo;                                      /* Latin-1, NUL included */
+            cp = lo; /* Latin-1, NUL included */
             break;
         }
         buf[i] = cp;
@@ -189,10 +217,16 @@ static PyObject *
 gen_container(reader *r, text *t, int depth, int kind)
 {
     int n = (int)(byte(r) % 5);
-    const char *open = kind == G_TUPLE ? "(" : kind == G_LIST ? "[" : kind == G_DICT ? "{" :
-                       kind == G_SET ? "{" : "frozenset([";
-    const char *close = kind == G_TUPLE ? (n == 1 ? ",)" : ")") : kind == G_LIST ? "]" :
-                        kind == G_DICT ? "}" : kind == G_SET ? "}" : "])";
+    const char *open = kind == G_TUPLE  ? "("
+                       : kind == G_LIST ? "["
+                       : kind == G_DICT ? "{"
+                       : kind == G_SET  ? "{"
+                                        : "frozenset([";
+    const char *close = kind == G_TUPLE  ? (n == 1 ? ",)" : ")")
+                        : kind == G_LIST ? "]"
+                        : kind == G_DICT ? "}"
+                        : kind == G_SET  ? "}"
+                                         : "])";
     if (kind == G_SET && n == 0) {
         t_str(t, "set()");
         return PySet_New(NULL);
@@ -281,7 +315,9 @@ gen(reader *r, text *t, int depth)
         int offset = (int)((sel / 32) % 3) - 1;
         int negative = byte(r) & 1;
         snprintf(buf, sizeof buf, "(%s2**%d%s)", negative ? "-" : "", bits,
-                 offset < 0 ? " - 1" : offset > 0 ? " + 1" : "");
+                 offset < 0   ? " - 1"
+                 : offset > 0 ? " + 1"
+                              : "");
         t_str(t, buf);
         PyObject *ns = PyDict_New();
         v = ns ? fuzz_eval(buf, ns) : NULL;
@@ -305,7 +341,7 @@ gen(reader *r, text *t, int depth)
         return v;
     }
     case G_HUGEINT: {
-        unsigned bits = (unsigned)bytes_le(r, 2) * 2u;   /* up to 2**131070 */
+        unsigned bits = (unsigned)bytes_le(r, 2) * 2u; /* up to 2**131070 */
         int sub_one = (int)(byte(r) % 3);
         if (bits / 8 > r->budget) {
             bits = 70;
@@ -499,64 +535,66 @@ write_scenario(const char *what, const char *clauses)
     if (scn_origin != NULL) {
         fprintf(f, "origin: %s\n", scn_origin);
     }
-    fprintf(f,
-            "\ndo\n"
-            "    class IntSub(int): pass\n"
-            "    class StrSub(str): pass\n"
-            "    class BytesSub(bytes): pass\n"
-            "    class Evil:\n"
-            "        def __eq__(self, other): raise RuntimeError('eq')\n"
-            "        def __hash__(self): raise RuntimeError('hash')\n"
-            "        def __repr__(self): raise RuntimeError('repr')\n"
-            "    rd, sd = interpreters.create_channel()\n"
-            "    r, s = interpreters.create_channel()\n"
-            "    v = %s\n"
-            "    shareable = type(v) in (type(None), int, bytes, str, interpreters.RecvChannel,"
-            " interpreters.SendChannel)\n"
-            "\n"
-            "expect interpreters.is_shareable(v) is shareable\n"
-            "    => True\n"
-            "\n"
-            "do\n"
-            "    if shareable:\n"
-            "        assert s.send_nowait(v) is False\n"
-            "        x = r.recv_nowait(...)\n"
-            "        assert type(x) is type(v) and (x is None if v is None else x == v), ascii(x)[:200]\n"
-            "    else:\n"
-            "        try:\n"
-            "            s.send_nowait(v)\n"
-            "        except ValueError as e:\n"
-            "            assert not isinstance(e, interpreters.ChannelError), e\n"
-            "        else:\n"
-            "            raise AssertionError('no ValueError')\n"
-            "        assert r.recv_nowait(...) is ...\n"
-            "\n"
-            "do\n"
-            "    interp = interpreters.create()\n"
-            "    ra, sa = interpreters.create_channel()\n"
-            "    rb, sb = interpreters.create_channel()\n"
-            "    if shareable:\n"
-            "        assert sa.send_nowait(v) is False\n"
-            "\n"
-            "run interp channels (ra, sb)\n"
-            "    v = channels[0].recv_nowait(...)\n"
-            "    if v is not ...:\n"
-            "        assert interpreters.is_shareable(v)\n"
-            "        channels[1].send_nowait(v)\n"
-            "    del v\n"
-            "\n"
-            "do\n"
-            "    y = rb.recv_nowait(...)\n"
-            "    if shareable:\n"
-            "        assert type(y) is type(v) and (y is None if v is None else y == v), ascii(y)[:200]\n"
-            "    else:\n"
-            "        assert y is ...\n",
-            expr.data);
+    fprintf(
+        f,
+        "\ndo\n"
+        "    class IntSub(int): pass\n"
+        "    class StrSub(str): pass\n"
+        "    class BytesSub(bytes): pass\n"
+        "    class Evil:\n"
+        "        def __eq__(self, other): raise RuntimeError('eq')\n"
+        "        def __hash__(self): raise RuntimeError('hash')\n"
+        "        def __repr__(self): raise RuntimeError('repr')\n"
+        "    rd, sd = interpreters.create_channel()\n"
+        "    r, s = interpreters.create_channel()\n"
+        "    v = %s\n"
+        "    shareable = type(v) in (type(None), int, bytes, str, interpreters.RecvChannel,"
+        " interpreters.SendChannel)\n"
+        "\n"
+        "expect interpreters.is_shareable(v) is shareable\n"
+        "    => True\n"
+        "\n"
+        "do\n"
+        "    if shareable:\n"
+        "        assert s.send_nowait(v) is False\n"
+        "        x = r.recv_nowait(...)\n"
+        "        assert type(x) is type(v) and (x is None if v is None else x == v), ascii(x)[:200]\n"
+        "    else:\n"
+        "        try:\n"
+        "            s.send_nowait(v)\n"
+        "        except ValueError as e:\n"
+        "            assert not isinstance(e, interpreters.ChannelError), e\n"
+        "        else:\n"
+        "            raise AssertionError('no ValueError')\n"
+        "        assert r.recv_nowait(...) is ...\n"
+        "\n"
+        "do\n"
+        "    interp = interpreters.create()\n"
+        "    ra, sa = interpreters.create_channel()\n"
+        "    rb, sb = interpreters.create_channel()\n"
+        "    if shareable:\n"
+        "        assert sa.send_nowait(v) is False\n"
+        "\n"
+        "run interp channels (ra, sb)\n"
+        "    v = channels[0].recv_nowait(...)\n"
+        "    if v is not ...:\n"
+        "        assert interpreters.is_shareable(v)\n"
+        "        channels[1].send_nowait(v)\n"
+        "    del v\n"
+        "\n"
+        "do\n"
+        "    y = rb.recv_nowait(...)\n"
+        "    if shareable:\n"
+        "        assert type(y) is type(v) and (y is None if v is None else y == v), ascii(y)[:200]\n"
+        "    else:\n"
+        "        assert y is ...\n",
+        expr.data);
     fclose(f);
     fprintf(stderr, "shareable: scenario written to %s\n", scn_path);
 }
 
-static void finding(const char *clauses, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+static void finding(const char *clauses, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
 
 static void
 finding(const char *clauses, const char *fmt, ...)
@@ -619,8 +657,8 @@ expect_empty(PyObject *r, const char *which)
         else {
             fuzz_describe(x, d, sizeof d);
         }
-        finding("CH-RECVNW-3 CH-SENDNW-5", "channel %s not empty afterwards: recv_nowait(...) gave %s",
-                which, d);
+        finding("CH-RECVNW-3 CH-SENDNW-5",
+                "channel %s not empty afterwards: recv_nowait(...) gave %s", which, d);
     }
     Py_DECREF(x);
 }
@@ -638,8 +676,8 @@ round_trip(PyObject *s, PyObject *r, PyObject *v, const char *where)
         else {
             fuzz_describe(res, d, sizeof d);
         }
-        finding("CH-SENDNW-1 SHARE-4", "%s: send_nowait() of a shareable value gave %s, expected False",
-                where, d);
+        finding("CH-SENDNW-1 SHARE-4",
+                "%s: send_nowait() of a shareable value gave %s, expected False", where, d);
     }
     Py_DECREF(res);
     PyObject *x = fuzz_call1(r, "recv_nowait", Py_Ellipsis);
@@ -738,8 +776,10 @@ check_value(PyObject *v)
     if (!same(y, v)) {
         char d[400];
         fuzz_describe(y, d, sizeof d);
-        finding("SHARE-12 SHARE-6", "main -> sub -> main: received %s, not an equal object of "
-                "exactly the sent type", d);
+        finding("SHARE-12 SHARE-6",
+                "main -> sub -> main: received %s, not an equal object of "
+                "exactly the sent type",
+                d);
     }
     Py_DECREF(y);
     expect_empty(r_a, "main -> sub");
@@ -808,14 +848,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     if (!T_Recv || !T_Send || !E_ChannelError) {
         fuzz_fatal_python("interpref names");
     }
-    helpers = fuzz_exec(
-        "class IntSub(int): pass\n"
-        "class StrSub(str): pass\n"
-        "class BytesSub(bytes): pass\n"
-        "class Evil:\n"
-        "    def __eq__(self, other): raise RuntimeError('eq')\n"
-        "    def __hash__(self): raise RuntimeError('hash')\n"
-        "    def __repr__(self): raise RuntimeError('repr')\n");
+    helpers = fuzz_exec("class IntSub(int): pass\n"
+                        "class StrSub(str): pass\n"
+                        "class BytesSub(bytes): pass\n"
+                        "class Evil:\n"
+                        "    def __eq__(self, other): raise RuntimeError('eq')\n"
+                        "    def __hash__(self): raise RuntimeError('hash')\n"
+                        "    def __repr__(self): raise RuntimeError('repr')\n");
     channel_pair(&r_main, &s_main);
     channel_pair(&r_a, &s_a);
     channel_pair(&r_b, &s_b);
@@ -839,12 +878,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     Py_DECREF(args);
     Py_DECREF(run);
     Py_DECREF(bind);
-    echo_code = PyUnicode_FromString(
-        "_v = channels[0].recv_nowait(...)\n"
-        "assert _v is not ..., 'nothing arrived in the sub'\n"
-        "assert interpreters.is_shareable(_v), type(_v)\n"
-        "assert channels[1].send_nowait(_v) is False\n"
-        "del _v\n");
+    echo_code = PyUnicode_FromString("_v = channels[0].recv_nowait(...)\n"
+                                     "assert _v is not ..., 'nothing arrived in the sub'\n"
+                                     "assert interpreters.is_shareable(_v), type(_v)\n"
+                                     "assert channels[1].send_nowait(_v) is False\n"
+                                     "del _v\n");
     fuzz_python_at_exit(at_exit);
     return 0;
 }

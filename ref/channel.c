@@ -23,7 +23,7 @@ struct ch_item {
     ch_item *next;
     void *data;
     ch_free_fn free;
-    ch_waiter *sender;       /* a send() waiting for this item's receipt */
+    ch_waiter *sender; /* a send() waiting for this item's receipt */
 };
 
 /* How many references one interpreter holds on each end. */
@@ -33,14 +33,14 @@ typedef struct {
 } ch_holder;
 
 struct channel {
-    channel *next;           /* the global list, ascending id */
+    channel *next; /* the global list, ascending id */
     int64_t id;
-    long refs[2];            /* indexed by ch_end, summed over holders */
+    long refs[2]; /* indexed by ch_end, summed over holders */
     ch_holder *holders;
     size_t nholders, holders_cap;
     ch_item *head, *tail;
     size_t count;
-    ch_waiter *recv_head, *recv_tail;   /* blocked receivers, oldest first */
+    ch_waiter *recv_head, *recv_tail; /* blocked receivers, oldest first */
 };
 
 static channel *channels_head, *channels_tail;
@@ -166,7 +166,7 @@ unlink_item(channel *ch, ch_item *item)
 }
 
 static int
-in_queue(channel *ch, ch_item *item)
+in_queue(const channel *ch, const ch_item *item)
 {
     for (ch_item *it = ch->head; it != NULL; it = it->next) {
         if (it == item) {
@@ -329,12 +329,6 @@ channel_release(channel *ch, ch_end end, int64_t interp)
     registry_unlock();
 }
 
-int64_t
-channel_id(const channel *ch)
-{
-    return ch->id;
-}
-
 /* ---- send and receive -------------------------------------------------- */
 
 ch_status
@@ -466,7 +460,7 @@ channel_pause(ch_waiter *w)
         status = CH_INTERRUPTED;
     }
     else if (w->state == W_WAITING) {
-        status = CH_INTERRUPTED;   /* a sender keeps its place in the queue */
+        status = CH_INTERRUPTED; /* a sender keeps its place in the queue */
     }
     registry_unlock();
     return status;

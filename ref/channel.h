@@ -30,15 +30,15 @@ typedef enum { CH_RECV = 0, CH_SEND = 1 } ch_end;
 
 typedef enum {
     CH_OK = 0,
-    CH_NOT_FOUND,     /* no such channel */
-    CH_EMPTY,         /* recv_nowait: nothing queued */
-    CH_NO_SENDERS,    /* recv: empty, and no send end exists any more */
-    CH_NO_RECEIVERS,  /* send: no receive end exists any more */
+    CH_NOT_FOUND,    /* no such channel */
+    CH_EMPTY,        /* recv_nowait: nothing queued */
+    CH_NO_SENDERS,   /* recv: empty, and no send end exists any more */
+    CH_NO_RECEIVERS, /* send: no receive end exists any more */
     CH_NO_MEMORY,
-    CH_HANDED,        /* send: given straight to a blocked receiver */
-    CH_WAITING,       /* the caller must now channel_wait() */
-    CH_INTERRUPTED,   /* channel_wait(): a signal arrived; still waiting */
-    CH_NOT_EMPTY,     /* channel_check_interp_close(): would lose items */
+    CH_HANDED,      /* send: given straight to a blocked receiver */
+    CH_WAITING,     /* the caller must now channel_wait() */
+    CH_INTERRUPTED, /* channel_wait(): a signal arrived; still waiting */
+    CH_NOT_EMPTY,   /* channel_check_interp_close(): would lose items */
 } ch_status;
 
 typedef void (*ch_free_fn)(void *data);
@@ -50,12 +50,12 @@ typedef struct ch_item ch_item;
 typedef struct ch_waiter {
     struct ch_waiter *next;
     sem_t sem;
-    int state;            /* private: idle, waiting, done or abandoned */
-    int sending;          /* a sender waiting for receipt, else a receiver */
+    int state;   /* private: idle, waiting, done or abandoned */
+    int sending; /* a sender waiting for receipt, else a receiver */
     channel *ch;
-    ch_item *item;        /* send: our queued item; recv: the item handed over */
-    void *data;           /* recv, after CH_OK: the received data and ... */
-    ch_free_fn free;      /* ... how to free it */
+    ch_item *item;   /* send: our queued item; recv: the item handed over */
+    void *data;      /* recv, after CH_OK: the received data and ... */
+    ch_free_fn free; /* ... how to free it */
 } ch_waiter;
 
 /* Create a channel; the creator holds one reference on each end. */
@@ -64,7 +64,6 @@ ch_status channel_create(int64_t interp, int64_t *id, channel **ch);
 /* Take a reference on one end of channel `id` for interpreter `interp`. */
 ch_status channel_acquire(int64_t id, ch_end end, int64_t interp, channel **ch);
 void channel_release(channel *ch, ch_end end, int64_t interp);
-int64_t channel_id(const channel *ch);
 
 /*
  * Send `data`.  Without a waiter: never blocks; CH_HANDED if a blocked

@@ -21,8 +21,8 @@
 typedef struct {
     PyObject_HEAD
     int64_t id;
-    channel *ch;      /* NULL while no channel with this id is known */
-    int64_t owner;    /* the interpreter whose reference `ch` is */
+    channel *ch;   /* NULL while no channel with this id is known */
+    int64_t owner; /* the interpreter whose reference `ch` is */
     ch_end end;
 } end_object;
 
@@ -296,7 +296,7 @@ send_send(end_object *self, PyObject *obj)
         status = wait_interruptibly(&w);
     }
     else if (status != CH_HANDED) {
-        shareable_free(data);   /* refused: still ours */
+        shareable_free(data); /* refused: still ours */
     }
     switch (status) {
     case CH_OK:
@@ -354,10 +354,13 @@ static PyMethodDef send_methods[] = {
     {0},
 };
 
-#define END_SLOTS(methods, doc)                                                  \
+#define END_SLOTS(methods, doc) \
     {Py_tp_new, end_tp_new}, {Py_tp_dealloc, end_dealloc}, {Py_tp_repr, end_repr}, \
-        {Py_tp_hash, end_hash}, {Py_tp_richcompare, end_richcompare},              \
-        {Py_tp_getset, end_getset}, {Py_tp_methods, methods}, {Py_tp_doc, doc}, {0, NULL}
+        {Py_tp_hash, end_hash}, {Py_tp_richcompare, end_richcompare}, {Py_tp_getset, end_getset}, \
+        {Py_tp_methods, methods}, {Py_tp_doc, doc}, \
+    { \
+        0, NULL \
+    }
 
 static PyType_Slot recv_slots[] = {
     END_SLOTS(recv_methods, "RecvChannel(id)\n\nThe receiving end of a channel."),
@@ -444,7 +447,7 @@ ends_list_all_channels(PyObject *module, PyObject *unused)
         channel *ch_recv, *ch_send;
         ch_status status = channel_acquire(ids[i], CH_RECV, interp_current_id(), &ch_recv);
         if (status == CH_NOT_FOUND) {
-            continue;   /* destroyed since the listing was taken */
+            continue; /* destroyed since the listing was taken */
         }
         if (status == CH_OK) {
             status = channel_acquire(ids[i], CH_SEND, interp_current_id(), &ch_send);

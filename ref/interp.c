@@ -29,18 +29,18 @@ typedef struct {
 
 /* What an uncaught exception in run() leaves behind, as plain UTF-8 text. */
 typedef struct {
-    char *type_name;   /* "ValueError", "__main__.MyError" */
-    char *msg;         /* str() of the exception */
-    char *formatted;   /* the traceback as traceback.format_exception() prints it */
-    int raised;        /* the code raised, whether or not the texts could be made */
+    char *type_name; /* "ValueError", "__main__.MyError" */
+    char *msg;       /* str() of the exception */
+    char *formatted; /* the traceback as traceback.format_exception() prints it */
+    int raised;      /* the code raised, whether or not the texts could be made */
 } run_failure;
 
 /* A channel end to bind in the target's __main__ before running. */
 typedef struct {
-    char *name;        /* NULL for the two halves of the `channels` tuple */
+    char *name; /* NULL for the two halves of the `channels` tuple */
     ch_end end;
     int64_t id;
-    int present;       /* 0: None in the tuple form */
+    int present; /* 0: None in the tuple form */
 } injection;
 
 int64_t
@@ -74,7 +74,7 @@ new_handle(PyTypeObject *type, int64_t id)
  */
 typedef struct {
     PyInterpreterState *interp;
-    PyThreadState *kept;    /* 3.11/3.12: the first thread state; else NULL */
+    PyThreadState *kept; /* 3.11/3.12: the first thread state; else NULL */
 } interp_record;
 
 #if PY_VERSION_HEX >= 0x030D0000
@@ -230,24 +230,24 @@ prepare_threading_shutdown(void)
     Py_XDECREF(name);
     if (threading == NULL) {
         PyErr_Clear();
-        return;   /* never imported: nothing to fix, and no cost on the common path */
+        return; /* never imported: nothing to fix, and no cost on the common path */
     }
     Py_DECREF(threading);
-    static const char fixup[] =
-        "import sys\n"
-        "t = sys.modules.get('threading')\n"
-        "if t is not None and t._main_thread.ident == t.get_ident():\n"
-        "    lock = t._main_thread._tstate_lock\n"
-        "    if lock is not None and not lock.locked():\n"
-        "        lock.acquire()\n";
+    static const char fixup[] = "import sys\n"
+                                "t = sys.modules.get('threading')\n"
+                                "if t is not None and t._main_thread.ident == t.get_ident():\n"
+                                "    lock = t._main_thread._tstate_lock\n"
+                                "    if lock is not None and not lock.locked():\n"
+                                "        lock.acquire()\n";
     PyObject *globals = PyDict_New();
     PyObject *done = NULL;
-    if (globals != NULL && PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0) {
+    if (globals != NULL &&
+        PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0) {
         done = PyRun_String(fixup, Py_file_input, globals, globals);
     }
     Py_XDECREF(done);
     Py_XDECREF(globals);
-    PyErr_Clear();   /* at worst, shutdown prints a warning */
+    PyErr_Clear(); /* at worst, shutdown prints a warning */
 #endif
 }
 
@@ -388,24 +388,24 @@ destroy(interpref_state *st, int64_t id, int force)
         PyErr_NoMemory();
         return -1;
     }
-    int64_t channel_id = -1;
+    int64_t open_channel = -1;
     int threads = has_other_threads(record, tstate);
     if (threads && force) {
         join_threads_at_exit();
         threads = has_other_threads(record, tstate);
     }
-    if (!threads && !force && channel_check_interp_close(id, &channel_id) == CH_NOT_EMPTY) {
+    if (!threads && !force && channel_check_interp_close(id, &open_channel) == CH_NOT_EMPTY) {
         /* Garbage must not count as holding channel ends: collect, then ask again.
          * Only here, as a full collection is a noticeable part of close(). */
         PyGC_Collect();
-        if (channel_check_interp_close(id, &channel_id) != CH_NOT_EMPTY) {
-            channel_id = -1;
+        if (channel_check_interp_close(id, &open_channel) != CH_NOT_EMPTY) {
+            open_channel = -1;
         }
     }
     else {
-        channel_id = -1;
+        open_channel = -1;
     }
-    if (threads || channel_id >= 0) {
+    if (threads || open_channel >= 0) {
         leave_without_ending(record, tstate, caller);
         registry_interp_end_close(id, 0);
         if (threads) {
@@ -417,7 +417,7 @@ destroy(interpref_state *st, int64_t id, int force)
             PyErr_Format(st->ChannelNotEmptyError,
                          "cannot close interpreter %lld: it holds the last ends of channel %lld,"
                          " which still has queued objects",
-                         (long long)id, (long long)channel_id);
+                         (long long)id, (long long)open_channel);
         }
         return -1;
     }
@@ -690,10 +690,9 @@ capture_failure(run_failure *failure)
  * of the run, reported as RunFailedError (SPEC INTERP-RUN-13).
  */
 static void
-run_in_current(const char *source, size_t size, injection *inj, size_t count,
-               run_failure *failure)
+run_in_current(const char *source, size_t size, injection *inj, size_t count, run_failure *failure)
 {
-    PyObject *main_module = PyImport_AddModule("__main__");   /* borrowed */
+    PyObject *main_module = PyImport_AddModule("__main__"); /* borrowed */
     PyObject *ns = main_module ? PyModule_GetDict(main_module) : NULL;
     if (ns == NULL || inject(ns, inj, count) < 0) {
         capture_failure(failure);
@@ -729,9 +728,8 @@ raise_run_failed(interpref_state *st, run_failure *failure)
         PyErr_NoMemory();
         return;
     }
-    PyObject *exc = PyObject_CallFunction(st->RunFailedError, "N",
-                                          PyUnicode_FromFormat("%s: %s", failure->type_name,
-                                                               failure->msg));
+    PyObject *exc = PyObject_CallFunction(
+        st->RunFailedError, "N", PyUnicode_FromFormat("%s: %s", failure->type_name, failure->msg));
     if (exc != NULL && set_text_attr(exc, "type_name", failure->type_name) == 0 &&
         set_text_attr(exc, "msg", failure->msg) == 0 &&
         set_text_attr(exc, "formatted", failure->formatted) == 0) {
@@ -776,8 +774,8 @@ interp_run(interp_object *self, PyObject *const *args, Py_ssize_t nargs, PyObjec
         return NULL;
     }
     void *state;
-    reg_status claimed = self->id == interp_current_id() ? REG_BUSY
-                                                          : registry_interp_begin_run(self->id, &state);
+    reg_status claimed =
+        self->id == interp_current_id() ? REG_BUSY : registry_interp_begin_run(self->id, &state);
     if (claimed != REG_OK) {
         free_injections(inj, count);
         if (claimed == REG_NOT_FOUND) {
@@ -887,8 +885,7 @@ static PyGetSetDef interp_getset[] = {
 static PyMethodDef interp_methods[] = {
     {"is_running", (PyCFunction)interp_is_running, METH_NOARGS,
      "is_running() -> bool\n\nTrue if the interpreter is running code."},
-    {"close", (PyCFunction)interp_close, METH_NOARGS,
-     "close()\n\nDestroy the interpreter."},
+    {"close", (PyCFunction)interp_close, METH_NOARGS, "close()\n\nDestroy the interpreter."},
     {"run", (PyCFunction)(void (*)(void))interp_run, METH_FASTCALL | METH_KEYWORDS,
      "run(src_str, /, *, channels=None)\n\nRun src_str in the interpreter's __main__,\n"
      "blocking until done.  channels: (RecvChannel, SendChannel), bound as `channels`."},

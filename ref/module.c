@@ -53,8 +53,8 @@ interpref_import_self(void)
     PyErr_Clear();
     /* importlib's documented recipe for loading a module from a file. */
     PyObject *util = PyImport_ImportModule("importlib.util");
-    PyObject *spec = util ? PyObject_CallMethod(util, "spec_from_file_location", "ss",
-                                                "interpref", self_path)
+    PyObject *spec = util ? PyObject_CallMethod(util, "spec_from_file_location", "ss", "interpref",
+                                                self_path)
                           : NULL;
     module = spec ? PyObject_CallMethod(util, "module_from_spec", "O", spec) : NULL;
     PyObject *modules = module ? PyImport_GetModuleDict() : NULL;
@@ -157,7 +157,7 @@ module_fault_after(PyObject *module, PyObject *arg)
         return NULL;
     }
     if (overflow != 0) {
-        n = overflow > 0 ? LONG_MAX : -1;   /* huge: never reached; very negative: disarm */
+        n = overflow > 0 ? LONG_MAX : -1; /* huge: never reached; very negative: disarm */
     }
     ref_alloc_fail_after(n < 0 ? -1 : n);
     Py_RETURN_NONE;
@@ -202,8 +202,7 @@ static PyMethodDef module_methods[] = {
 /* ---- initialisation ---------------------------------------------------- */
 
 static int
-add_exception(PyObject *module, PyObject **slot, const char *name, PyObject *base,
-              const char *doc)
+add_exception(PyObject *module, PyObject **slot, const char *name, PyObject *base, const char *doc)
 {
     char qualified[64];
     snprintf(qualified, sizeof qualified, "interpref.%s", name);
@@ -222,12 +221,12 @@ add_exceptions(PyObject *module, interpref_state *st)
                       "Interpreter.run() ended with an uncaught exception.") < 0 ||
         add_exception(module, &st->ChannelError, "ChannelError", PyExc_Exception,
                       "Base class of all channel-related exceptions.") < 0 ||
-        add_exception(module, &st->ChannelNotFoundError, "ChannelNotFoundError",
-                      st->ChannelError, "The identified channel was not found.") < 0 ||
+        add_exception(module, &st->ChannelNotFoundError, "ChannelNotFoundError", st->ChannelError,
+                      "The identified channel was not found.") < 0 ||
         add_exception(module, &st->ChannelEmptyError, "ChannelEmptyError", st->ChannelError,
                       "The channel was unexpectedly empty.") < 0 ||
-        add_exception(module, &st->ChannelNotEmptyError, "ChannelNotEmptyError",
-                      st->ChannelError, "The channel was unexpectedly not empty.") < 0 ||
+        add_exception(module, &st->ChannelNotEmptyError, "ChannelNotEmptyError", st->ChannelError,
+                      "The channel was unexpectedly not empty.") < 0 ||
         add_exception(module, &st->NotReceivedError, "NotReceivedError", st->ChannelError,
                       "Nothing was waiting to receive a sent object.") < 0) {
         return -1;
@@ -268,7 +267,7 @@ module_exec(PyObject *module)
         }
         Py_DECREF(file);
     }
-    PyErr_Clear();   /* built in (no __file__): `import interpref` works everywhere */
+    PyErr_Clear(); /* built in (no __file__): `import interpref` works everywhere */
     if (add_exceptions(module, st) < 0 || interp_init_type(module, st) < 0 ||
         ends_init_types(module, st) < 0 || register_atexit(module) < 0) {
         return -1;

@@ -11,10 +11,10 @@
 
 typedef struct {
     int64_t id;
-    void *state;     /* PyInterpreterState*, opaque here */
+    void *state; /* PyInterpreterState*, opaque here */
     int is_main;
-    int running;     /* a run() is executing in it */
-    int closing;     /* a close() has claimed it */
+    int running; /* a run() is executing in it */
+    int closing; /* a close() has claimed it */
 } interp_entry;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -59,7 +59,7 @@ registry_interp_add(int64_t id, void *state, int is_main)
     reg_status status = REG_OK;
     registry_lock();
     if (find(id) != NULL) {
-        goto done;  /* main recorded by an earlier import: nothing to do */
+        goto done; /* main recorded by an earlier import: nothing to do */
     }
     if (ninterps == capacity) {
         size_t newcap = capacity ? capacity * 2 : 8;
@@ -102,8 +102,7 @@ registry_interp_is_running(int64_t id, int (*busy)(void *state), int *running)
     registry_lock();
     interp_entry *e = find(id);
     if (e != NULL) {
-        *running = e->is_main || e->running ||
-                   (!e->closing && busy != NULL && busy(e->state));
+        *running = e->is_main || e->running || (!e->closing && busy != NULL && busy(e->state));
     }
     registry_unlock();
     return e ? REG_OK : REG_NOT_FOUND;

@@ -29,9 +29,9 @@ void registry_unlock(void);
 
 typedef enum {
     REG_OK = 0,
-    REG_NOT_FOUND,  /* no interpreter with that id (never existed, or closed) */
-    REG_BUSY,       /* running, or being closed by someone else */
-    REG_IS_MAIN,    /* the main interpreter can be neither run nor closed */
+    REG_NOT_FOUND, /* no interpreter with that id (never existed, or closed) */
+    REG_BUSY,      /* running, or being closed by someone else */
+    REG_IS_MAIN,   /* the main interpreter can be neither run nor closed */
     REG_NO_MEMORY,
 } reg_status;
 

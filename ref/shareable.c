@@ -22,11 +22,11 @@
 
 typedef enum {
     TAG_NONE,
-    TAG_INT,      /* fits in int64: `num` */
-    TAG_BIGINT,   /* any other int: `len` bytes of "0x..." text, NUL-terminated */
+    TAG_INT,    /* fits in int64: `num` */
+    TAG_BIGINT, /* any other int: `len` bytes of "0x..." text, NUL-terminated */
     TAG_BYTES,
-    TAG_STR,      /* `len` code points of `kind` bytes each (PEP 393 storage) */
-    TAG_RECV,     /* a RecvChannel: `num` is the channel id */
+    TAG_STR,  /* `len` code points of `kind` bytes each (PEP 393 storage) */
+    TAG_RECV, /* a RecvChannel: `num` is the channel id */
     TAG_SEND,
 } tag;
 

@@ -42,12 +42,9 @@ allocator_from_env(void)
         const char *name;
         PyMemAllocatorName value;
     } table[] = {
-        {"default", PYMEM_ALLOCATOR_DEFAULT},
-        {"debug", PYMEM_ALLOCATOR_DEBUG},
-        {"malloc", PYMEM_ALLOCATOR_MALLOC},
-        {"malloc_debug", PYMEM_ALLOCATOR_MALLOC_DEBUG},
-        {"pymalloc", PYMEM_ALLOCATOR_PYMALLOC},
-        {"pymalloc_debug", PYMEM_ALLOCATOR_PYMALLOC_DEBUG},
+        {"default", PYMEM_ALLOCATOR_DEFAULT},   {"debug", PYMEM_ALLOCATOR_DEBUG},
+        {"malloc", PYMEM_ALLOCATOR_MALLOC},     {"malloc_debug", PYMEM_ALLOCATOR_MALLOC_DEBUG},
+        {"pymalloc", PYMEM_ALLOCATOR_PYMALLOC}, {"pymalloc_debug", PYMEM_ALLOCATOR_PYMALLOC_DEBUG},
     };
     const char *name = getenv("PYTHONMALLOC");
     if (name == NULL || name[0] == '\0') {
@@ -115,9 +112,9 @@ fuzz_python_init(void)
 
     PyConfig config;
     PyConfig_InitIsolatedConfig(&config);
-    config.site_import = 0;            /* never import site (.pth files) */
+    config.site_import = 0; /* never import site (.pth files) */
     config.user_site_directory = 0;
-    config.use_environment = 0;        /* ignore PYTHON* variables */
+    config.use_environment = 0; /* ignore PYTHON* variables */
     config.write_bytecode = 0;
     config.install_signal_handlers = 0;
     config.parse_argv = 0;

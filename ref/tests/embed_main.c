@@ -61,10 +61,8 @@ startup_failed(const char *step, PyStatus status, PyConfig *config)
     if (PyStatus_IsExit(status)) {
         return status.exitcode;
     }
-    fprintf(stderr, "%s: %s failed: %s%s%s\n", progname, step,
-            status.func ? status.func : "",
-            status.func ? ": " : "",
-            status.err_msg ? status.err_msg : "(no message)");
+    fprintf(stderr, "%s: %s failed: %s%s%s\n", progname, step, status.func ? status.func : "",
+            status.func ? ": " : "", status.err_msg ? status.err_msg : "(no message)");
     return EXIT_STARTUP;
 }
 
@@ -79,12 +77,9 @@ parse_allocator(const char *name, PyMemAllocatorName *out)
         const char *name;
         PyMemAllocatorName value;
     } table[] = {
-        {"default", PYMEM_ALLOCATOR_DEFAULT},
-        {"debug", PYMEM_ALLOCATOR_DEBUG},
-        {"malloc", PYMEM_ALLOCATOR_MALLOC},
-        {"malloc_debug", PYMEM_ALLOCATOR_MALLOC_DEBUG},
-        {"pymalloc", PYMEM_ALLOCATOR_PYMALLOC},
-        {"pymalloc_debug", PYMEM_ALLOCATOR_PYMALLOC_DEBUG},
+        {"default", PYMEM_ALLOCATOR_DEFAULT},   {"debug", PYMEM_ALLOCATOR_DEBUG},
+        {"malloc", PYMEM_ALLOCATOR_MALLOC},     {"malloc_debug", PYMEM_ALLOCATOR_MALLOC_DEBUG},
+        {"pymalloc", PYMEM_ALLOCATOR_PYMALLOC}, {"pymalloc_debug", PYMEM_ALLOCATOR_PYMALLOC_DEBUG},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
         if (strcmp(name, table[i].name) == 0) {
@@ -159,7 +154,7 @@ main(int argc, char **argv)
     config.write_bytecode = 0;      /* no __pycache__ in the source tree */
     config.faulthandler = 1;        /* tracebacks of all threads on a crash */
 #if PY_VERSION_HEX >= 0x030B0000
-    config.safe_path = 0;           /* sys.path[0] = folder of SCRIPT */
+    config.safe_path = 0; /* sys.path[0] = folder of SCRIPT */
 #endif
 
     /* sys.executable is this driver, not a `python` found on PATH. */

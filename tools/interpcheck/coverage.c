@@ -92,7 +92,8 @@ coverage_report(FILE *out, const char *spec_path, const plan *p)
     }
     size_t required = 0, uncovered = 0, covered_any = 0;
     for (size_t j = 0; j < n; j++) {
-        int needs = strcmp(clauses[j].level, "MUST") == 0 || strcmp(clauses[j].level, "SHOULD") == 0;
+        int needs = strcmp(clauses[j].level, "MUST") == 0 ||
+                    strcmp(clauses[j].level, "SHOULD") == 0;
         required += needs;
         covered_any += clauses[j].cited > 0;
         if (needs && clauses[j].cited == 0) {
@@ -100,8 +101,10 @@ coverage_report(FILE *out, const char *spec_path, const plan *p)
             uncovered++;
         }
     }
-    fprintf(out, "clauses: %zu (MUST/SHOULD %zu), cited by the %zu scenarios: %zu; "
-            "MUST/SHOULD not cited: %zu\n", n, required, p->n, covered_any, uncovered);
+    fprintf(out,
+            "clauses: %zu (MUST/SHOULD %zu), cited by the %zu scenarios: %zu; "
+            "MUST/SHOULD not cited: %zu\n",
+            n, required, p->n, covered_any, uncovered);
     if (status == 0 && uncovered > 0) {
         status = 1;
     }

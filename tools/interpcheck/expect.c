@@ -12,8 +12,8 @@
 const char *
 verdict_name(verdict v)
 {
-    static const char *names[] = {"PASS",    "FAIL",  "XFAIL", "XPASS",
-                                  "SKIP",    "TIMEOUT", "CRASH", "ERROR"};
+    static const char *names[] = {"PASS", "FAIL",    "XFAIL", "XPASS",
+                                  "SKIP", "TIMEOUT", "CRASH", "ERROR"};
     return v <= V_ERROR ? names[v] : "?";
 }
 
@@ -67,13 +67,17 @@ parse_line(char *line, unsigned number, expectation *e, char *err, size_t err_si
     memset(e, 0, sizeof *e);
     e->line = number;
     if (sscanf(line, "%511s %31s %127s %n", id, outcome, clause, &used) != 3) {
-        snprintf(err, err_size, "%s:%u: expected 'SCENARIO-ID OUTCOME CLAUSE | observed: ... |"
-                 " reason: ...'", path, number);
+        snprintf(err, err_size,
+                 "%s:%u: expected 'SCENARIO-ID OUTCOME CLAUSE | observed: ... |"
+                 " reason: ...'",
+                 path, number);
         return -1;
     }
     /* OUTCOME: one of FAIL, TIMEOUT, CRASH, several joined by '|', or SKIP alone. */
     snprintf(e->outcome_text, sizeof e->outcome_text, "%s", outcome);
-    for (char *word = strtok(outcome, "|"); word != NULL; word = strtok(NULL, "|")) {
+    char *save = NULL;
+    for (char *word = strtok_r(outcome, "|", &save); word != NULL;
+         word = strtok_r(NULL, "|", &save)) {
         raw_verdict v;
         if (strcmp(word, "FAIL") == 0) {
             v = RAW_FAIL;
@@ -88,15 +92,16 @@ parse_line(char *line, unsigned number, expectation *e, char *err, size_t err_si
             v = RAW_SKIP;
         }
         else {
-            snprintf(err, err_size, "%s:%u: unknown outcome '%s' (FAIL, TIMEOUT, CRASH, several"
-                     " of them joined by '|', or SKIP)", path, number, word);
+            snprintf(err, err_size,
+                     "%s:%u: unknown outcome '%s' (FAIL, TIMEOUT, CRASH, several"
+                     " of them joined by '|', or SKIP)",
+                     path, number, word);
             return -1;
         }
         e->outcomes |= 1u << v;
     }
     if ((e->outcomes & (1u << RAW_SKIP)) && e->outcomes != (1u << RAW_SKIP)) {
-        snprintf(err, err_size, "%s:%u: SKIP cannot be combined with other outcomes", path,
-                 number);
+        snprintf(err, err_size, "%s:%u: SKIP cannot be combined with other outcomes", path, number);
         return -1;
     }
     const char *rest = line + used;
@@ -109,8 +114,8 @@ parse_line(char *line, unsigned number, expectation *e, char *err, size_t err_si
     if (e->observed == NULL || e->reason == NULL) {
         free(e->observed);
         free(e->reason);
-        snprintf(err, err_size, "%s:%u: every entry needs '| observed: ... | reason: ...'",
-                 path, number);
+        snprintf(err, err_size, "%s:%u: every entry needs '| observed: ... | reason: ...'", path,
+                 number);
         return -1;
     }
     e->id = strdup(id);
@@ -156,8 +161,8 @@ expectations_load(const char *path, expectations *out, char *err, size_t err_siz
         if (status == 0) {
             for (size_t i = 0; i < out->n; i++) {
                 if (strcmp(out->entries[i].id, out->entries[out->n].id) == 0) {
-                    snprintf(err, err_size, "%s:%u: %s is listed twice (first on line %u)",
-                             path, number, out->entries[i].id, out->entries[i].line);
+                    snprintf(err, err_size, "%s:%u: %s is listed twice (first on line %u)", path,
+                             number, out->entries[i].id, out->entries[i].line);
                     status = -1;
                 }
             }

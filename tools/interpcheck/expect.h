@@ -39,13 +39,13 @@ int verdict_matches(verdict v);
 
 typedef struct {
     char *id;
-    unsigned outcomes;       /* bits (1 << raw_verdict): FAIL, TIMEOUT, CRASH, or SKIP alone */
-    char outcome_text[32];   /* as written, e.g. "FAIL|TIMEOUT" */
+    unsigned outcomes;     /* bits (1 << raw_verdict): FAIL, TIMEOUT, CRASH, or SKIP alone */
+    char outcome_text[32]; /* as written, e.g. "FAIL|TIMEOUT" */
     char *clause;
     char *observed;
     char *reason;
     unsigned line;
-    int used;                /* matched a scenario of this run */
+    int used; /* matched a scenario of this run */
 } expectation;
 
 typedef struct {

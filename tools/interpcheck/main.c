@@ -156,9 +156,10 @@ parse_options(int argc, char **argv, int first, options *o)
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         static const char *const with_value[] = {
-            "--impl", "--python", "--label", "--path", "--expect", "--root", "--spec", "--junit",
-            "--jsonl", "--markdown", "--filter", "--clause", "--target", "--feature",
-            "--without-feature", "--level", "--shard", "-j", "--time-scale", NULL};
+            "--impl",   "--python", "--label",  "--path",       "--expect",
+            "--root",   "--spec",   "--junit",  "--jsonl",      "--markdown",
+            "--filter", "--clause", "--target", "--feature",    "--without-feature",
+            "--level",  "--shard",  "-j",       "--time-scale", NULL};
         for (int k = 0; with_value[k] != NULL; k++) {
             if (strcmp(a, with_value[k]) == 0 && value == NULL) {
                 return bad("%s needs a value", a);
@@ -284,12 +285,12 @@ parse_options(int argc, char **argv, int first, options *o)
 
 typedef struct {
     result *results;
-    const size_t *job_result;  /* job index -> index in results */
+    const size_t *job_result; /* job index -> index in results */
     const options *o;
     const run_info *info;
     size_t done, total;
     int progress;
-    char *python_version;      /* filled from the first report that names it */
+    char *python_version; /* filled from the first report that names it */
 } run_ctx;
 
 static void
@@ -311,7 +312,7 @@ on_done(size_t job, outcome *o, void *ctx)
         snprintf(c->python_version, sizeof o->python, "%s", o->python);
     }
     r->o = *o;
-    memset(o, 0, sizeof *o);   /* the result owns the details now */
+    memset(o, 0, sizeof *o); /* the result owns the details now */
     r->v = judge(r->o.verdict, r->entry, r->item->scenario->verdict == SCN_VERDICT_FAIL, &r->why);
     r->done = 1;
     c->done++;
@@ -342,8 +343,7 @@ deadline_of(const scn_scenario *s, double scale)
  * free_results).  Returns 0, or -1 if the run could not be carried out.
  */
 static int
-run_plan(const options *o, const plan *p, expectations *expect, run_info *info,
-         result *results)
+run_plan(const options *o, const plan *p, expectations *expect, run_info *info, result *results)
 {
     job *jobs = calloc(p->n ? p->n : 1, sizeof *jobs);
     if (jobs == NULL) {
@@ -375,8 +375,8 @@ run_plan(const options *o, const plan *p, expectations *expect, run_info *info,
             status = -1;
             break;
         }
-        jobs[n_jobs] = (job){.json = json, .deadline = deadline_of(r->item->scenario,
-                                                                   o->time_scale)};
+        jobs[n_jobs] = (job){.json = json,
+                             .deadline = deadline_of(r->item->scenario, o->time_scale)};
         job_result[n_jobs++] = i;
     }
     if (job_result == NULL) {
@@ -388,13 +388,23 @@ run_plan(const options *o, const plan *p, expectations *expect, run_info *info,
         if (asprintf(&executor, "%s/tools/interpcheck/executor.py", INTERPCHECK_SOURCE_DIR) < 0) {
             executor = NULL;
         }
-        run_ctx ctx = {.results = results, .job_result = job_result, .o = o, .info = info,
-                       .total = n_jobs, .python_version = info->python_version,
+        run_ctx ctx = {.results = results,
+                       .job_result = job_result,
+                       .o = o,
+                       .info = info,
+                       .total = n_jobs,
+                       .python_version = info->python_version,
                        .progress = !o->tap && !o->trace && isatty(STDERR_FILENO)};
         worker_config config = {
-            .parallel = o->parallel, .impl = o->impl, .time_scale = o->time_scale,
-            .python_cmd = o->python_cmd, .executor_path = executor, .pythonpath = pythonpath,
-            .on_step = on_step, .on_done = on_done, .ctx = &ctx,
+            .parallel = o->parallel,
+            .impl = o->impl,
+            .time_scale = o->time_scale,
+            .python_cmd = o->python_cmd,
+            .executor_path = executor,
+            .pythonpath = pythonpath,
+            .on_step = on_step,
+            .on_done = on_done,
+            .ctx = &ctx,
         };
         if (pythonpath == NULL || executor == NULL || worker_run(&config, jobs, n_jobs) < 0) {
             status = -1;
@@ -458,7 +468,8 @@ fill_info(run_info *info, const options *o, const char *command, const char *rer
     info->command_line = command;
     info->rerun_prefix = rerun;
     time_t t = time(NULL);
-    strftime(info->date, sizeof info->date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    struct tm utc;
+    strftime(info->date, sizeof info->date, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &utc));
 }
 
 static int
@@ -577,7 +588,7 @@ command_list(options *o)
         const scn_scenario *s = p.items[i].scenario;
         printf("%s  %s ", p.items[i].id, scn_level_name(s->level));
         for (size_t k = 0; k < s->n_clauses; k++) {
-            printf(" %s", s->clauses[k]);   /* two spaces before the first: columns */
+            printf(" %s", s->clauses[k]); /* two spaces before the first: columns */
         }
         printf("\n");
     }
@@ -639,7 +650,7 @@ command_diff(options *o, int argc, char **argv)
         target.label = spec;
         target.impl = eq + 1;
         target.python_cmd = at ? at + 1 : NULL;
-        target.tap = 1;   /* no per-scenario human output while collecting */
+        target.tap = 1; /* no per-scenario human output while collecting */
         if (target.python_cmd == NULL && !python_started) {
             if (start_python(&target) < 0) {
                 free(spec);
@@ -734,7 +745,9 @@ command_diff(options *o, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-    options o = {.impl = "interpref", .parallel = 1, .time_scale = 1.0,
+    options o = {.impl = "interpref",
+                 .parallel = 1,
+                 .time_scale = 1.0,
                  .root = INTERPCHECK_SOURCE_DIR "/conformance",
                  .spec = INTERPCHECK_SOURCE_DIR "/conformance/SPEC.md"};
     const char *command = "run";
@@ -759,8 +772,8 @@ main(int argc, char **argv)
         status = 2;
     }
     else {
-        static const char *default_path = INTERPCHECK_SOURCE_DIR "/conformance/suite";
         if (o.n_paths == 0) {
+            static const char *default_path = INTERPCHECK_SOURCE_DIR "/conformance/suite";
             append(&o.paths, &o.n_paths, default_path);
             o.whole_suite = 1;
         }

@@ -10,26 +10,26 @@
 #include "scenario.h"
 
 typedef struct {
-    char *path;              /* as found */
-    char *id;                /* path relative to the suite root, without .scn */
+    char *path; /* as found */
+    char *id;   /* path relative to the suite root, without .scn */
     scn_scenario *scenario;
 } planned;
 
 typedef struct {
-    const char **globs;      /* --filter: id globs (any) */
+    const char **globs; /* --filter: id globs (any) */
     size_t n_globs;
-    const char **clauses;    /* --clause: clause-id globs (any clause of the scenario) */
+    const char **clauses; /* --clause: clause-id globs (any clause of the scenario) */
     size_t n_clauses;
-    unsigned features;       /* --feature: the scenario needs all of these (SCN_FEATURE_*) */
-    unsigned without;        /* --without-feature: skip scenarios that need any of these */
-    int levels;              /* --level: bit (1 << scn_level); 0 = all */
-    unsigned shard, shards;  /* --shard i/n: 1-based; shards 0 = no sharding */
+    unsigned features;      /* --feature: the scenario needs all of these (SCN_FEATURE_*) */
+    unsigned without;       /* --without-feature: skip scenarios that need any of these */
+    int levels;             /* --level: bit (1 << scn_level); 0 = all */
+    unsigned shard, shards; /* --shard i/n: 1-based; shards 0 = no sharding */
 } plan_filter;
 
 typedef struct {
     planned *items;
     size_t n;
-    size_t parse_errors;     /* files that did not parse (reported on stderr) */
+    size_t parse_errors; /* files that did not parse (reported on stderr) */
 } plan;
 
 /*

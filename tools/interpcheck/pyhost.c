@@ -24,9 +24,8 @@ static char version[32];
 static int
 status_error(PyStatus status, char *err, size_t err_size)
 {
-    snprintf(err, err_size, "cannot initialise Python: %s%s%s",
-             status.func ? status.func : "", status.func ? ": " : "",
-             status.err_msg ? status.err_msg : "unknown error");
+    snprintf(err, err_size, "cannot initialise Python: %s%s%s", status.func ? status.func : "",
+             status.func ? ": " : "", status.err_msg ? status.err_msg : "unknown error");
     return -1;
 }
 
@@ -55,7 +54,7 @@ exception_text(char *err, size_t err_size, const char *what)
 static void
 flush_python_stream(const char *name)
 {
-    PyObject *stream = PySys_GetObject(name);   /* borrowed */
+    PyObject *stream = PySys_GetObject(name); /* borrowed */
     PyObject *done = stream ? PyObject_CallMethod(stream, "flush", NULL) : NULL;
     Py_XDECREF(done);
     PyErr_Clear();
@@ -78,7 +77,7 @@ scrub_environment(const char *path)
             char name[256];
             size_t len = strcspn(environ[i], "=");
             snprintf(name, sizeof name, "%.*s", (int)(len < 255 ? len : 255), environ[i]);
-            unsetenv(name);   /* environ shifts: look at index i again */
+            unsetenv(name); /* environ shifts: look at index i again */
             continue;
         }
         i++;
@@ -101,8 +100,7 @@ warm_up(const char *impl)
         "\"code\":\"pass\\n\",\"code_line\":2}]}";
     PyObject *io = PyImport_ImportModule("io");
     PyObject *sink = io ? PyObject_CallMethod(io, "StringIO", NULL) : NULL;
-    PyObject *done = sink ? PyObject_CallMethod(executor, "run", "ssdO", empty, impl, 1.0,
-                                                sink)
+    PyObject *done = sink ? PyObject_CallMethod(executor, "run", "ssdO", empty, impl, 1.0, sink)
                           : NULL;
     Py_XDECREF(done);
     Py_XDECREF(sink);
@@ -111,25 +109,23 @@ warm_up(const char *impl)
 }
 
 int
-pyhost_start(const char *path, const char *impl, const char *executable, char *err,
-             size_t err_size)
+pyhost_start(const char *path, const char *impl, const char *executable, char *err, size_t err_size)
 {
-    if (PyImport_AppendInittab("interpref", PyInit_interpref) < 0 ||
-        scrub_environment(path) < 0) {
+    if (PyImport_AppendInittab("interpref", PyInit_interpref) < 0 || scrub_environment(path) < 0) {
         snprintf(err, err_size, "cannot prepare the embedded Python");
         return -1;
     }
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
     config.isolated = 0;
-    config.use_environment = 1;       /* scrubbed above */
+    config.use_environment = 1; /* scrubbed above */
     config.user_site_directory = 0;
     config.site_import = 0;
     config.safe_path = 1;
     config.parse_argv = 0;
     config.write_bytecode = 0;
-    config.faulthandler = 1;          /* a crashing child prints its Python stack */
-    config.install_signal_handlers = 1;   /* scenarios test Ctrl-C */
+    config.faulthandler = 1;            /* a crashing child prints its Python stack */
+    config.install_signal_handlers = 1; /* scenarios test Ctrl-C */
     PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, "interpcheck");
     if (!PyStatus_Exception(status)) {
         status = PyConfig_SetBytesString(&config, &config.executable, executable);
@@ -182,9 +178,8 @@ pyhost_fork_scenario(const char *json, const char *impl, double time_scale, int 
     dup2(output_fd, STDOUT_FILENO);
     dup2(output_fd, STDERR_FILENO);
     PyObject *out = PyFile_FromFd(report_fd, "<report>", "w", -1, "utf-8", NULL, "\n", 0);
-    PyObject *result = out ? PyObject_CallMethod(executor, "run", "ssdO", json, impl,
-                                                 time_scale, out)
-                           : NULL;
+    PyObject *result =
+        out ? PyObject_CallMethod(executor, "run", "ssdO", json, impl, time_scale, out) : NULL;
     if (result == NULL) {
         PyErr_Print();
     }

@@ -101,8 +101,7 @@ report_human_result(FILE *out, const run_info *info, const result *r, int verbos
     fprintf(out, "%-7s %s  [%s]\n", verdict_name(r->v), r->item->id, clauses);
     if (!deviates) {
         if (r->entry != NULL) {
-            fprintf(out, "    expected %s: %s\n", r->entry->outcome_text,
-                     r->entry->reason);
+            fprintf(out, "    expected %s: %s\n", r->entry->outcome_text, r->entry->reason);
         }
         return;
     }
@@ -218,10 +217,12 @@ report_junit(FILE *out, const run_info *info, const result *results, size_t n)
     sb_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
     sb_puts(&sb, "<testsuite name=\"");
     sb_xml_text(&sb, info->impl);
-    sb_printf(&sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\""
+    sb_printf(&sb,
+              "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\""
               " timestamp=\"%s\">\n",
-              n, t.counts[V_FAIL] + t.counts[V_XPASS], t.counts[V_ERROR] + t.counts[V_CRASH] +
-              t.counts[V_TIMEOUT], t.counts[V_SKIP], info->date);
+              n, t.counts[V_FAIL] + t.counts[V_XPASS],
+              t.counts[V_ERROR] + t.counts[V_CRASH] + t.counts[V_TIMEOUT], t.counts[V_SKIP],
+              info->date);
     sb_puts(&sb, "  <properties>\n    <property name=\"python\" value=\"");
     sb_xml_text(&sb, info->python);
     sb_puts(&sb, "\"/>\n    <property name=\"command\" value=\"");
@@ -239,11 +240,14 @@ report_junit(FILE *out, const run_info *info, const result *results, size_t n)
             continue;
         }
         sb_puts(&sb, ">\n");
-        const char *tag = r->v == V_SKIP ? "skipped"
-                          : (r->v == V_FAIL || r->v == V_XPASS) ? "failure" : "error";
+        const char *tag = r->v == V_SKIP                        ? "skipped"
+                          : (r->v == V_FAIL || r->v == V_XPASS) ? "failure"
+                                                                : "error";
         sb_printf(&sb, "    <%s type=\"%s\" message=\"", tag, verdict_name(r->v));
-        sb_xml_text(&sb, r->why ? r->why : r->o.message ? r->o.message
-                         : r->entry ? r->entry->reason : "");
+        sb_xml_text(&sb, r->why         ? r->why
+                         : r->o.message ? r->o.message
+                         : r->entry     ? r->entry->reason
+                                        : "");
         sb_puts(&sb, "\">");
         if (r->v != V_SKIP) {
             sb_printf(&sb, "%s:%u\n", r->item->path, r->o.step_line);
@@ -301,8 +305,8 @@ report_jsonl(FILE *out, const run_info *info, const result *results, size_t n)
         json_field(&sb, "level", scn_level_name(s->level));
         json_field(&sb, "verdict", verdict_name(r->v));
         json_field(&sb, "outcome", raw_verdict_name(r->o.verdict));
-        sb_printf(&sb, ",\"step\":%d,\"line\":%u,\"seconds\":%.3f", r->o.step_index,
-                  r->o.step_line, r->o.seconds);
+        sb_printf(&sb, ",\"step\":%d,\"line\":%u,\"seconds\":%.3f", r->o.step_index, r->o.step_line,
+                  r->o.seconds);
         json_field(&sb, "message", r->why ? r->why : r->o.message);
         json_field(&sb, "expected", r->o.expected);
         json_field(&sb, "actual", r->o.actual);
@@ -335,8 +339,7 @@ md_cell(FILE *out, const char *text)
 }
 
 int
-report_markdown(FILE *out, const run_info *info, const result *results, size_t n,
-                const tally *t)
+report_markdown(FILE *out, const run_info *info, const result *results, size_t n, const tally *t)
 {
     fprintf(out, "# interpcheck: %s\n\n", info->impl);
     fprintf(out, "- Python: %s\n- runner: %s\n- date: %s\n- command: `%s`\n\n", info->python,

@@ -21,14 +21,14 @@ typedef struct {
 } result;
 
 typedef struct {
-    const char *impl;          /* the implementation's label */
-    const char *python;        /* points at python_version */
-    char python_version[32];   /* "3.11.2", as the scenarios' Python reported it */
+    const char *impl;        /* the implementation's label */
+    const char *python;      /* points at python_version */
+    char python_version[32]; /* "3.11.2", as the scenarios' Python reported it */
     const char *runner_version;
     const char *suite_root;
-    const char *command_line;  /* the exact command, for provenance */
-    char date[32];             /* UTC, ISO 8601 */
-    const char *rerun_prefix;  /* the command that reruns one scenario, up to --filter */
+    const char *command_line; /* the exact command, for provenance */
+    char date[32];            /* UTC, ISO 8601 */
+    const char *rerun_prefix; /* the command that reruns one scenario, up to --filter */
 } run_info;
 
 typedef struct {

@@ -42,27 +42,32 @@ static const char *const feature_names[SCN_FEATURE_COUNT] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *scn_level_name(scn_level v)
+const char *
+scn_level_name(scn_level v)
 {
     return (unsigned)v < COUNT(level_names) ? level_names[v] : NULL;
 }
 
-const char *scn_timeout_name(scn_timeout v)
+const char *
+scn_timeout_name(scn_timeout v)
 {
     return (unsigned)v < COUNT(timeout_names) ? timeout_names[v] : NULL;
 }
 
-const char *scn_verdict_name(scn_verdict v)
+const char *
+scn_verdict_name(scn_verdict v)
 {
     return (unsigned)v < COUNT(verdict_names) ? verdict_names[v] : NULL;
 }
 
-const char *scn_step_kind_name(scn_step_kind v)
+const char *
+scn_step_kind_name(scn_step_kind v)
 {
     return (unsigned)v < COUNT(kind_names) ? kind_names[v] : NULL;
 }
 
-const char *scn_feature_name(unsigned bit)
+const char *
+scn_feature_name(unsigned bit)
 {
     for (unsigned i = 0; i < SCN_FEATURE_COUNT; i++) {
         if (bit == 1u << i) {
@@ -73,7 +78,8 @@ const char *scn_feature_name(unsigned bit)
 }
 
 /* Index of `s[0..n)` in `names`, or -1. */
-static int lookup(const char *const *names, size_t count, const char *s, size_t n)
+static int
+lookup(const char *const *names, size_t count, const char *s, size_t n)
 {
     for (size_t i = 0; i < count; i++) {
         if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0) {
@@ -85,13 +91,15 @@ static int lookup(const char *const *names, size_t count, const char *s, size_t 
 
 /* ---- allocation ------------------------------------------------------------- */
 
-static void *std_malloc(size_t size, void *ctx)
+static void *
+std_malloc(size_t size, void *ctx)
 {
     (void)ctx;
     return malloc(size);
 }
 
-static void std_free(void *ptr, void *ctx)
+static void
+std_free(void *ptr, void *ctx)
 {
     (void)ctx;
     free(ptr);
@@ -99,19 +107,22 @@ static void std_free(void *ptr, void *ctx)
 
 static const scn_allocator std_allocator = {std_malloc, std_free, NULL};
 
-static void *amalloc(const scn_allocator *a, size_t size)
+static void *
+amalloc(const scn_allocator *a, size_t size)
 {
     return a->malloc_fn(size ? size : 1, a->ctx);
 }
 
-static void afree(const scn_allocator *a, void *ptr)
+static void
+afree(const scn_allocator *a, void *ptr)
 {
     if (ptr) {
         a->free_fn(ptr, a->ctx);
     }
 }
 
-static char *adup(const scn_allocator *a, const char *s, size_t n)
+static char *
+adup(const scn_allocator *a, const char *s, size_t n)
 {
     char *r = amalloc(a, n + 1);
     if (r) {
@@ -127,7 +138,8 @@ static char *adup(const scn_allocator *a, const char *s, size_t n)
  * a bigger copy after freeing `arr`), or NULL on failure with `arr` intact.
  * The hooks have no realloc, so growing copies; doubling keeps that linear.
  */
-static void *grow(const scn_allocator *a, void *arr, size_t *cap, size_t n, size_t elem)
+static void *
+grow(const scn_allocator *a, void *arr, size_t *cap, size_t n, size_t elem)
 {
     if (n < *cap) {
         return arr;
@@ -156,7 +168,8 @@ typedef struct sbuf {
     size_t len, cap;
 } sbuf;
 
-static int sbuf_add(const scn_allocator *a, sbuf *b, const char *s, size_t n)
+static int
+sbuf_add(const scn_allocator *a, sbuf *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t ncap = b->cap ? b->cap : 256;
@@ -177,20 +190,24 @@ static int sbuf_add(const scn_allocator *a, sbuf *b, const char *s, size_t n)
         b->data = fresh;
         b->cap = ncap;
     }
-    memcpy(b->data + b->len, s, n);
+    if (n) { /* s may be NULL when there is nothing to add */
+        memcpy(b->data + b->len, s, n);
+    }
     b->len += n;
     b->data[b->len] = '\0';
     return 0;
 }
 
-static int sbuf_adds(const scn_allocator *a, sbuf *b, const char *s)
+static int
+sbuf_adds(const scn_allocator *a, sbuf *b, const char *s)
 {
     return sbuf_add(a, b, s, s ? strlen(s) : 0);
 }
 
 /* ---- freeing ---------------------------------------------------------------- */
 
-static void free_step(const scn_allocator *a, scn_step *st)
+static void
+free_step(const scn_allocator *a, scn_step *st)
 {
     afree(a, st->name);
     afree(a, st->target);
@@ -206,7 +223,8 @@ static void free_step(const scn_allocator *a, scn_step *st)
     afree(a, st->outcome_lines);
 }
 
-void scn_free(scn_scenario *s)
+void
+scn_free(scn_scenario *s)
 {
     if (!s) {
         return;
@@ -227,28 +245,33 @@ void scn_free(scn_scenario *s)
 
 /* ---- character classes ------------------------------------------------------ */
 
-static int is_upper_alnum(char c)
+static int
+is_upper_alnum(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-static int is_ident_start(char c)
+static int
+is_ident_start(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
 
-static int is_ident_char(char c)
+static int
+is_ident_char(char c)
 {
     return is_ident_start(c) || (c >= '0' && c <= '9');
 }
 
-static int is_key_char(char c)
+static int
+is_key_char(char c)
 {
     return is_ident_char(c) || c == '-';
 }
 
 /* [A-Za-z_][A-Za-z0-9_]* */
-static int valid_identifier(const char *s, size_t n)
+static int
+valid_identifier(const char *s, size_t n)
 {
     if (n == 0 || !is_ident_start(s[0])) {
         return 0;
@@ -262,7 +285,8 @@ static int valid_identifier(const char *s, size_t n)
 }
 
 /* Identifiers joined by single dots: TypeError, interpreters.ChannelEmptyError. */
-static int valid_dotted_name(const char *s, size_t n)
+static int
+valid_dotted_name(const char *s, size_t n)
 {
     size_t start = 0;
     for (size_t i = 0; i <= n; i++) {
@@ -277,7 +301,8 @@ static int valid_dotted_name(const char *s, size_t n)
 }
 
 /* [A-Z][A-Z0-9]*(-[A-Z0-9]+)+, e.g. CH-SEND-3 */
-static int valid_clause_id(const char *s, size_t n)
+static int
+valid_clause_id(const char *s, size_t n)
 {
     size_t i = 1, groups = 0;
     if (n == 0 || !(s[0] >= 'A' && s[0] <= 'Z')) {
@@ -306,30 +331,37 @@ static int valid_clause_id(const char *s, size_t n)
  * Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one
  * (overlong forms, surrogates and code points above U+10FFFF are invalid).
  */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
+static size_t
+utf8_sequence(const unsigned char *s, size_t n)
 {
     unsigned char c = s[0];
     size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;     /* range of the second byte */
+    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
     if (c < 0x80) {
         return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
+    }
+    else if (c >= 0xC2 && c <= 0xDF) {
         len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
+    }
+    else if (c >= 0xE0 && c <= 0xEF) {
         len = 3;
         if (c == 0xE0) {
             lo = 0xA0;
-        } else if (c == 0xED) {
+        }
+        else if (c == 0xED) {
             hi = 0x9F;
         }
-    } else if (c >= 0xF0 && c <= 0xF4) {
+    }
+    else if (c >= 0xF0 && c <= 0xF4) {
         len = 4;
         if (c == 0xF0) {
             lo = 0x90;
-        } else if (c == 0xF4) {
+        }
+        else if (c == 0xF4) {
             hi = 0x8F;
         }
-    } else {
+    }
+    else {
         return 0;
     }
     if (n < len || s[1] < lo || s[1] > hi) {
@@ -354,7 +386,8 @@ typedef struct excerpt {
     char s[24 * 4 + 4];
 } excerpt;
 
-static excerpt quote(const char *s, size_t n)
+static excerpt
+quote(const char *s, size_t n)
 {
     excerpt e;
     size_t o = 0, i = 0;
@@ -366,7 +399,8 @@ static excerpt quote(const char *s, size_t n)
         }
         if (c < 0x20 || c == 0x7F) {
             e.s[o++] = '?';
-        } else {
+        }
+        else {
             memcpy(e.s + o, s + i, len);
             o += len;
         }
@@ -380,26 +414,34 @@ static excerpt quote(const char *s, size_t n)
     return e;
 }
 
-int scn_format_error(const scn_error *err, char *buf, size_t size)
+int
+scn_format_error(const scn_error *err, char *buf, size_t size)
 {
     if (err->line == 0) {
         return snprintf(buf, size, "%s: %s", err->path, err->message);
     }
-    return snprintf(buf, size, "%s:%u:%u: %s", err->path, err->line, err->column,
-                    err->message);
+    return snprintf(buf, size, "%s:%u:%u: %s", err->path, err->line, err->column, err->message);
 }
 
 /* ---- parser state ----------------------------------------------------------- */
 
 /* Header keys; the bit of key k in parser.seen is 1 << k. */
-enum { KEY_CLAUSES, KEY_LEVEL, KEY_FEATURES, KEY_TIMEOUT, KEY_DESCRIPTION, KEY_ORIGIN,
-       KEY_VERDICT, KEY_COUNT };
-static const char *const key_names[KEY_COUNT] = {
-    "clauses", "level", "features", "timeout", "description", "origin", "verdict"};
+enum {
+    KEY_CLAUSES,
+    KEY_LEVEL,
+    KEY_FEATURES,
+    KEY_TIMEOUT,
+    KEY_DESCRIPTION,
+    KEY_ORIGIN,
+    KEY_VERDICT,
+    KEY_COUNT
+};
+static const char *const key_names[KEY_COUNT] = {"clauses",     "level",  "features", "timeout",
+                                                 "description", "origin", "verdict"};
 
 typedef struct thread_rec {
-    size_t step;            /* index of the `thread` step (owns the name) */
-    unsigned column;        /* column of the name there */
+    size_t step;     /* index of the `thread` step (owns the name) */
+    unsigned column; /* column of the name there */
     int joined;
 } thread_rec;
 
@@ -414,21 +456,22 @@ typedef struct parser {
     unsigned lineno;
 
     int in_header;
-    int header_started;     /* a key line was seen (leading blank lines are skipped) */
-    unsigned seen;          /* header keys seen, 1 << KEY_* */
+    int header_started; /* a key line was seen (leading blank lines are skipped) */
+    unsigned seen;      /* header keys seen, 1 << KEY_* */
 
     size_t clauses_cap, steps_cap, outcomes_cap, outcome_lines_cap;
 
     /* The open step: indented lines belong to it while `open` is set. */
     int open;
     sbuf code;
-    size_t pending_blanks;  /* blank lines not yet known to be interior */
+    size_t pending_blanks; /* blank lines not yet known to be interior */
 
     thread_rec *threads;
     size_t n_threads, threads_cap;
 } parser;
 
-static unsigned column_of(const parser *p, size_t off)
+static unsigned
+column_of(const parser *p, size_t off)
 {
     unsigned col = 1;
     for (size_t i = 0; i < off && i < p->len; i++) {
@@ -445,7 +488,8 @@ static unsigned column_of(const parser *p, size_t off)
 static int fail_at(parser *p, unsigned line, unsigned column, const char *fmt, ...)
     SCN_PRINTF(4, 5);
 
-static int fail_at(parser *p, unsigned line, unsigned column, const char *fmt, ...)
+static int
+fail_at(parser *p, unsigned line, unsigned column, const char *fmt, ...)
 {
     va_list ap;
     p->err->line = line;
@@ -459,14 +503,16 @@ static int fail_at(parser *p, unsigned line, unsigned column, const char *fmt, .
 /* An error at byte offset `off` of the current line. */
 #define FAIL(p, off, ...) fail_at((p), (p)->lineno, column_of((p), (off)), __VA_ARGS__)
 
-static int oom(parser *p)
+static int
+oom(parser *p)
 {
     return fail_at(p, 0, 0, "out of memory");
 }
 
 /* ---- cursor over the current line ---------------------------------------------- */
 
-static size_t skip_spaces(const parser *p, size_t i)
+static size_t
+skip_spaces(const parser *p, size_t i)
 {
     while (i < p->len && p->ln[i] == ' ') {
         i++;
@@ -475,7 +521,8 @@ static size_t skip_spaces(const parser *p, size_t i)
 }
 
 /* End of the space-delimited token starting at i. */
-static size_t token_end(const parser *p, size_t i)
+static size_t
+token_end(const parser *p, size_t i)
 {
     while (i < p->len && p->ln[i] != ' ') {
         i++;
@@ -484,7 +531,8 @@ static size_t token_end(const parser *p, size_t i)
 }
 
 /* Length of the current line without trailing spaces. */
-static size_t trimmed_len(const parser *p)
+static size_t
+trimmed_len(const parser *p)
 {
     size_t n = p->len;
     while (n > 0 && p->ln[n - 1] == ' ') {
@@ -493,7 +541,8 @@ static size_t trimmed_len(const parser *p)
     return n;
 }
 
-static int token_is(const parser *p, size_t a, size_t b, const char *word)
+static int
+token_is(const parser *p, size_t a, size_t b, const char *word)
 {
     return b - a == strlen(word) && memcmp(p->ln + a, word, b - a) == 0;
 }
@@ -504,7 +553,8 @@ static int token_is(const parser *p, size_t a, size_t b, const char *word)
  * Check the current line byte by byte, so that the first problem in reading
  * order wins.  `terminated` says whether a '\n' follows (CRLF detection).
  */
-static int check_line(parser *p, int terminated)
+static int
+check_line(parser *p, int terminated)
 {
     const unsigned char *s = (const unsigned char *)p->ln;
     int indent = 1;
@@ -547,14 +597,14 @@ static int check_line(parser *p, int terminated)
 /* ---- header ------------------------------------------------------------------- */
 
 /* A value at ln[a..b) that is not in its vocabulary. */
-static int header_value_error(parser *p, const char *what, size_t a, size_t b,
-                              const char *expected)
+static int
+header_value_error(parser *p, const char *what, size_t a, size_t b, const char *expected)
 {
-    return FAIL(p, a, "unknown %s '%s' (expected %s)", what, quote(p->ln + a, b - a).s,
-                expected);
+    return FAIL(p, a, "unknown %s '%s' (expected %s)", what, quote(p->ln + a, b - a).s, expected);
 }
 
-static int header_clauses(parser *p, size_t i, size_t end)
+static int
+header_clauses(parser *p, size_t i, size_t end)
 {
     scn_scenario *s = p->scn;
     while ((i = skip_spaces(p, i)) < end) {
@@ -583,7 +633,8 @@ static int header_clauses(parser *p, size_t i, size_t end)
     return 0;
 }
 
-static int header_features(parser *p, size_t i, size_t end)
+static int
+header_features(parser *p, size_t i, size_t end)
 {
     while ((i = skip_spaces(p, i)) < end) {
         size_t e = token_end(p, i);
@@ -602,7 +653,8 @@ static int header_features(parser *p, size_t i, size_t end)
     return 0;
 }
 
-static int header_line(parser *p)
+static int
+header_line(parser *p)
 {
     scn_scenario *s = p->scn;
     size_t k = 0;
@@ -663,7 +715,8 @@ static int header_line(parser *p)
 }
 
 /* The header ended (blank line or end of file) at line/column. */
-static int end_header(parser *p, unsigned line, unsigned column)
+static int
+end_header(parser *p, unsigned line, unsigned column)
 {
     static const int required[] = {KEY_CLAUSES, KEY_LEVEL, KEY_DESCRIPTION};
     for (size_t i = 0; i < COUNT(required); i++) {
@@ -678,7 +731,8 @@ static int end_header(parser *p, unsigned line, unsigned column)
 
 /* ---- steps: the keyword line ----------------------------------------------------- */
 
-static scn_step *current(parser *p)
+static scn_step *
+current(parser *p)
 {
     return &p->scn->steps[p->scn->n_steps - 1];
 }
@@ -687,7 +741,8 @@ static scn_step *current(parser *p)
  * The regex of `matching /REGEX/` starting at the '/' at i.  `\/` becomes
  * `/`; every other backslash pair is kept as is, so `\\/` ends the regex.
  */
-static int parse_regex(parser *p, size_t i, scn_step *st)
+static int
+parse_regex(parser *p, size_t i, scn_step *st)
 {
     size_t open = i;
     sbuf re = {0};
@@ -697,7 +752,8 @@ static int parse_regex(parser *p, size_t i, scn_step *st)
         if (p->ln[i] == '\\' && i + 1 < p->len) {
             if (p->ln[i + 1] == '/') {
                 piece = "/";
-            } else {
+            }
+            else {
                 n = 2;
             }
             i++;
@@ -723,7 +779,8 @@ static int parse_regex(parser *p, size_t i, scn_step *st)
 }
 
 /* `raises NAME [matching /REGEX/]`; i is just past the word `raises`. */
-static int parse_raises(parser *p, size_t i, scn_step *st)
+static int
+parse_raises(parser *p, size_t i, scn_step *st)
 {
     i = skip_spaces(p, i);
     if (i >= p->len) {
@@ -743,8 +800,10 @@ static int parse_raises(parser *p, size_t i, scn_step *st)
     }
     e = token_end(p, i);
     if (!token_is(p, i, e, "matching")) {
-        return FAIL(p, i, "unexpected '%s' after the exception name (expected 'matching' "
-                    "or end of line)", quote(p->ln + i, e - i).s);
+        return FAIL(p, i,
+                    "unexpected '%s' after the exception name (expected 'matching' "
+                    "or end of line)",
+                    quote(p->ln + i, e - i).s);
     }
     i = skip_spaces(p, e);
     if (i >= p->len) {
@@ -757,7 +816,8 @@ static int parse_raises(parser *p, size_t i, scn_step *st)
 }
 
 /* Past a Python string literal whose opening quote is at i (or the end). */
-static size_t skip_string(const parser *p, size_t i)
+static size_t
+skip_string(const parser *p, size_t i)
 {
     char q = p->ln[i];
     int triple = i + 2 < p->len && p->ln[i + 1] == q && p->ln[i + 2] == q;
@@ -765,13 +825,17 @@ static size_t skip_string(const parser *p, size_t i)
     while (i < p->len) {
         if (p->ln[i] == '\\') {
             i += 2;
-        } else if (p->ln[i] != q) {
+        }
+        else if (p->ln[i] != q) {
             i++;
-        } else if (!triple) {
+        }
+        else if (!triple) {
             return i + 1;
-        } else if (i + 2 < p->len && p->ln[i + 1] == q && p->ln[i + 2] == q) {
+        }
+        else if (i + 2 < p->len && p->ln[i + 1] == q && p->ln[i + 2] == q) {
             return i + 3;
-        } else {
+        }
+        else {
             i++;
         }
     }
@@ -785,7 +849,8 @@ static size_t skip_string(const parser *p, size_t i)
  * `channels (r, s) raises X` splits as expected while a string or a call
  * containing " raises " stays part of the expression.
  */
-static size_t channels_end(const parser *p, size_t start)
+static size_t
+channels_end(const parser *p, size_t start)
 {
     int depth = 0;
     size_t i = start;
@@ -797,11 +862,12 @@ static size_t channels_end(const parser *p, size_t start)
         }
         if (c == '(' || c == '[' || c == '{') {
             depth++;
-        } else if (c == ')' || c == ']' || c == '}') {
+        }
+        else if (c == ')' || c == ']' || c == '}') {
             depth -= depth > 0;
-        } else if (depth == 0 && (i == start || p->ln[i - 1] == ' ')
-                   && p->len - i >= 6 && memcmp(p->ln + i, "raises", 6) == 0
-                   && (i + 6 == p->len || p->ln[i + 6] == ' ')) {
+        }
+        else if (depth == 0 && (i == start || p->ln[i - 1] == ' ') && p->len - i >= 6 &&
+                 memcmp(p->ln + i, "raises", 6) == 0 && (i + 6 == p->len || p->ln[i + 6] == ' ')) {
             return i;
         }
         i++;
@@ -809,7 +875,8 @@ static size_t channels_end(const parser *p, size_t start)
     return p->len;
 }
 
-static thread_rec *find_thread(parser *p, const char *name, size_t n)
+static thread_rec *
+find_thread(parser *p, const char *name, size_t n)
 {
     for (size_t i = 0; i < p->n_threads; i++) {
         const char *t = p->scn->steps[p->threads[i].step].name;
@@ -821,7 +888,8 @@ static thread_rec *find_thread(parser *p, const char *name, size_t n)
 }
 
 /* The name after thread/blocked/join at i; returns the offset past it, or 0. */
-static size_t thread_name(parser *p, size_t i, scn_step *st, const char *keyword)
+static size_t
+thread_name(parser *p, size_t i, scn_step *st, const char *keyword)
 {
     i = skip_spaces(p, i);
     size_t e = token_end(p, i);
@@ -856,20 +924,24 @@ static size_t thread_name(parser *p, size_t i, scn_step *st, const char *keyword
         p->threads[p->n_threads].column = column_of(p, i);
         p->threads[p->n_threads].joined = 0;
         p->n_threads++;
-    } else if (!t) {
+    }
+    else if (!t) {
         FAIL(p, i, "thread %s is not started before this step", st->name);
         return 0;
-    } else if (t->joined) {
+    }
+    else if (t->joined) {
         FAIL(p, i, "thread %s is already joined", st->name);
         return 0;
-    } else if (st->kind == SCN_STEP_JOIN) {
+    }
+    else if (st->kind == SCN_STEP_JOIN) {
         t->joined = 1;
     }
     return e;
 }
 
 /* The part of a `run` line after the keyword. */
-static int parse_run(parser *p, size_t i, scn_step *st)
+static int
+parse_run(parser *p, size_t i, scn_step *st)
 {
     i = skip_spaces(p, i);
     size_t e = token_end(p, i);
@@ -908,12 +980,15 @@ static int parse_run(parser *p, size_t i, scn_step *st)
     if (token_is(p, i, e, "raises")) {
         return parse_raises(p, e, st);
     }
-    return FAIL(p, i, "unexpected '%s' after the interpreter name (expected 'channels', "
-                "'raises' or end of line)", quote(p->ln + i, e - i).s);
+    return FAIL(p, i,
+                "unexpected '%s' after the interpreter name (expected 'channels', "
+                "'raises' or end of line)",
+                quote(p->ln + i, e - i).s);
 }
 
 /* A line at column 1 that is not a comment: a new step. */
-static int step_line(parser *p)
+static int
+step_line(parser *p)
 {
     scn_scenario *s = p->scn;
     size_t e = token_end(p, 0);
@@ -923,8 +998,10 @@ static int step_line(parser *p)
             return FAIL(p, 0, "header key '%s' after the header's blank line",
                         quote(p->ln, e - 1).s);
         }
-        return FAIL(p, 0, "unknown step keyword '%s' (expected do, expect, run, thread, "
-                    "blocked or join)", quote(p->ln, e).s);
+        return FAIL(p, 0,
+                    "unknown step keyword '%s' (expected do, expect, run, thread, "
+                    "blocked or join)",
+                    quote(p->ln, e).s);
     }
     scn_step *steps = grow(p->alloc, s->steps, &p->steps_cap, s->n_steps, sizeof *s->steps);
     if (!steps) {
@@ -972,8 +1049,10 @@ static int step_line(parser *p)
             if (token_is(p, i, te, "raises")) {
                 return parse_raises(p, te, st);
             }
-            return FAIL(p, i, "unexpected '%s' after the thread name (expected 'raises' or "
-                        "end of line)", quote(p->ln + i, te - i).s);
+            return FAIL(p, i,
+                        "unexpected '%s' after the thread name (expected 'raises' or "
+                        "end of line)",
+                        quote(p->ln + i, te - i).s);
         }
         return FAIL(p, i, "unexpected '%s' after the thread name", quote(p->ln + i, te - i).s);
     }
@@ -982,13 +1061,15 @@ static int step_line(parser *p)
 
 /* ---- steps: bodies ------------------------------------------------------------ */
 
-static int takes_code(scn_step_kind k)
+static int
+takes_code(scn_step_kind k)
 {
     return k == SCN_STEP_DO || k == SCN_STEP_RUN || k == SCN_STEP_THREAD;
 }
 
 /* An indented, non-blank line after the header. */
-static int body_line(parser *p)
+static int
+body_line(parser *p)
 {
     size_t n = skip_spaces(p, 0);
     if (!p->open) {
@@ -999,8 +1080,7 @@ static int body_line(parser *p)
         return FAIL(p, n, "'%s' step takes no body", kind_names[st->kind]);
     }
     if (n < 4) {
-        return FAIL(p, n, "body line indented by %zu space%s (expected 4)", n,
-                    n == 1 ? "" : "s");
+        return FAIL(p, n, "body line indented by %zu space%s (expected 4)", n, n == 1 ? "" : "s");
     }
     if (st->kind == SCN_STEP_EXPECT) {
         if (n > 4 || p->len < 6 || p->ln[4] != '=' || p->ln[5] != '>') {
@@ -1016,8 +1096,8 @@ static int body_line(parser *p)
             return oom(p);
         }
         st->outcomes = outcomes;
-        unsigned *lines = grow(p->alloc, st->outcome_lines, &p->outcome_lines_cap,
-                               st->n_outcomes, sizeof *st->outcome_lines);
+        unsigned *lines = grow(p->alloc, st->outcome_lines, &p->outcome_lines_cap, st->n_outcomes,
+                               sizeof *st->outcome_lines);
         if (!lines) {
             return oom(p);
         }
@@ -1037,22 +1117,23 @@ static int body_line(parser *p)
             return oom(p);
         }
     }
-    if (sbuf_add(p->alloc, &p->code, p->ln + 4, p->len - 4) < 0
-        || sbuf_add(p->alloc, &p->code, "\n", 1) < 0) {
+    if (sbuf_add(p->alloc, &p->code, p->ln + 4, p->len - 4) < 0 ||
+        sbuf_add(p->alloc, &p->code, "\n", 1) < 0) {
         return oom(p);
     }
     return 0;
 }
 
 /* Close the open step (if any): its body is complete. */
-static int finish_step(parser *p)
+static int
+finish_step(parser *p)
 {
     if (!p->open) {
         return 0;
     }
     scn_step *st = current(p);
     p->open = 0;
-    p->pending_blanks = 0;     /* trailing blank lines are not code */
+    p->pending_blanks = 0; /* trailing blank lines are not code */
     if (takes_code(st->kind)) {
         if (p->code.len == 0) {
             return fail_at(p, st->line, 1, "'%s' step requires a body indented by 4 spaces",
@@ -1061,7 +1142,8 @@ static int finish_step(parser *p)
         st->code = p->code.data;
         p->code.data = NULL;
         p->code.len = p->code.cap = 0;
-    } else if (st->kind == SCN_STEP_EXPECT && st->n_outcomes == 0) {
+    }
+    else if (st->kind == SCN_STEP_EXPECT && st->n_outcomes == 0) {
         return fail_at(p, st->line, 1, "'expect' step requires at least one '=> VALUE' line");
     }
     return 0;
@@ -1069,12 +1151,14 @@ static int finish_step(parser *p)
 
 /* ---- driver ------------------------------------------------------------------- */
 
-static int is_blank(const parser *p)
+static int
+is_blank(const parser *p)
 {
     return skip_spaces(p, 0) == p->len;
 }
 
-static int handle_line(parser *p)
+static int
+handle_line(parser *p)
 {
     if (p->in_header) {
         if (is_blank(p)) {
@@ -1108,14 +1192,16 @@ static int handle_line(parser *p)
 }
 
 /* The position just past the last character of the text. */
-static void end_position(const char *text, size_t size, unsigned *line, unsigned *column)
+static void
+end_position(const char *text, size_t size, unsigned *line, unsigned *column)
 {
     unsigned l = 1, c = 1;
     for (size_t i = 0; i < size; i++) {
         if (text[i] == '\n') {
             l++;
             c = 1;
-        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+        }
+        else if (((unsigned char)text[i] & 0xC0) != 0x80) {
             c++;
         }
     }
@@ -1123,7 +1209,8 @@ static void end_position(const char *text, size_t size, unsigned *line, unsigned
     *column = c;
 }
 
-static int parse_text(parser *p, const char *text, size_t size)
+static int
+parse_text(parser *p, const char *text, size_t size)
 {
     unsigned eof_line, eof_col;
     if (size > SCN_MAX_FILE_BYTES) {
@@ -1165,13 +1252,15 @@ static int parse_text(parser *p, const char *text, size_t size)
     return 0;
 }
 
-static void set_path(scn_error *err, const char *path)
+static void
+set_path(scn_error *err, const char *path)
 {
     snprintf(err->path, sizeof err->path, "%s", path ? path : "<input>");
 }
 
-int scn_parse_with(const char *path, const char *text, size_t size,
-                   const scn_allocator *alloc, scn_scenario **out, scn_error *err)
+int
+scn_parse_with(const char *path, const char *text, size_t size, const scn_allocator *alloc,
+               scn_scenario **out, scn_error *err)
 {
     scn_error scratch;
     parser p;
@@ -1211,14 +1300,15 @@ int scn_parse_with(const char *path, const char *text, size_t size,
     return 0;
 }
 
-int scn_parse(const char *path, const char *text, size_t size, scn_scenario **out,
-              scn_error *err)
+int
+scn_parse(const char *path, const char *text, size_t size, scn_scenario **out, scn_error *err)
 {
     return scn_parse_with(path, text, size, NULL, out, err);
 }
 
-int scn_parse_file_with(const char *path, const scn_allocator *alloc, scn_scenario **out,
-                        scn_error *err)
+int
+scn_parse_file_with(const char *path, const scn_allocator *alloc, scn_scenario **out,
+                    scn_error *err)
 {
     scn_error scratch;
     sbuf buf = {0};
@@ -1263,7 +1353,8 @@ int scn_parse_file_with(const char *path, const scn_allocator *alloc, scn_scenar
     return rc;
 }
 
-int scn_parse_file(const char *path, scn_scenario **out, scn_error *err)
+int
+scn_parse_file(const char *path, scn_scenario **out, scn_error *err)
 {
     return scn_parse_file_with(path, NULL, out, err);
 }
@@ -1272,23 +1363,27 @@ int scn_parse_file(const char *path, scn_scenario **out, scn_error *err)
 
 /* The regex between slashes, with every `/` written `\/` again.  Backslash
  * pairs are copied whole so `\\` followed by `/` cannot merge into `\/`. */
-static int print_regex(const scn_allocator *a, sbuf *b, const char *re)
+static int
+print_regex(const scn_allocator *a, sbuf *b, const char *re)
 {
     int rc = sbuf_add(a, b, "/", 1);
     for (size_t i = 0; rc == 0 && re[i]; i++) {
         if (re[i] == '\\' && re[i + 1] && re[i + 1] != '/') {
             rc = sbuf_add(a, b, re + i, 2);
             i++;
-        } else if (re[i] == '/') {
+        }
+        else if (re[i] == '/') {
             rc = sbuf_add(a, b, "\\/", 2);
-        } else {
+        }
+        else {
             rc = sbuf_add(a, b, re + i, 1);
         }
     }
     return rc ? rc : sbuf_add(a, b, "/", 1);
 }
 
-static int print_raises(const scn_allocator *a, sbuf *b, const scn_step *st)
+static int
+print_raises(const scn_allocator *a, sbuf *b, const scn_step *st)
 {
     int rc = 0;
     if (st->raises) {
@@ -1303,7 +1398,8 @@ static int print_raises(const scn_allocator *a, sbuf *b, const scn_step *st)
 }
 
 /* Code lines indented by 4 spaces; empty lines stay empty (no trailing spaces). */
-static int print_code(const scn_allocator *a, sbuf *b, const char *code)
+static int
+print_code(const scn_allocator *a, sbuf *b, const char *code)
 {
     int rc = 0;
     const char *s = code ? code : "";
@@ -1320,7 +1416,8 @@ static int print_code(const scn_allocator *a, sbuf *b, const char *code)
     return rc;
 }
 
-static int print_step(const scn_allocator *a, sbuf *b, const scn_step *st)
+static int
+print_step(const scn_allocator *a, sbuf *b, const scn_step *st)
 {
     int rc = sbuf_adds(a, b, scn_step_kind_name(st->kind));
     switch (st->kind) {
@@ -1363,7 +1460,8 @@ static int print_step(const scn_allocator *a, sbuf *b, const scn_step *st)
     return -1;
 }
 
-static int print_key(const scn_allocator *a, sbuf *b, const char *key, const char *value)
+static int
+print_key(const scn_allocator *a, sbuf *b, const char *key, const char *value)
 {
     int rc = sbuf_adds(a, b, key);
     rc = rc ? rc : sbuf_add(a, b, ": ", 2);
@@ -1371,7 +1469,8 @@ static int print_key(const scn_allocator *a, sbuf *b, const char *key, const cha
     return rc ? rc : sbuf_add(a, b, "\n", 1);
 }
 
-char *scn_print_with(const scn_scenario *s, const scn_allocator *alloc)
+char *
+scn_print_with(const scn_scenario *s, const scn_allocator *alloc)
 {
     const scn_allocator *a = alloc ? alloc : &std_allocator;
     sbuf b = {0};
@@ -1414,24 +1513,27 @@ char *scn_print_with(const scn_scenario *s, const scn_allocator *alloc)
     return b.data;
 }
 
-char *scn_print(const scn_scenario *s)
+char *
+scn_print(const scn_scenario *s)
 {
     return scn_print_with(s, NULL);
 }
 
 /* ---- equality ----------------------------------------------------------------- */
 
-static int str_eq(const char *a, const char *b)
+static int
+str_eq(const char *a, const char *b)
 {
     return (a && b) ? strcmp(a, b) == 0 : a == b;
 }
 
-static int step_equal(const scn_step *a, const scn_step *b)
+static int
+step_equal(const scn_step *a, const scn_step *b)
 {
-    if (a->kind != b->kind || !str_eq(a->name, b->name) || !str_eq(a->target, b->target)
-        || !str_eq(a->channels, b->channels) || !str_eq(a->expr, b->expr)
-        || !str_eq(a->code, b->code) || !str_eq(a->raises, b->raises)
-        || !str_eq(a->matching, b->matching) || a->n_outcomes != b->n_outcomes) {
+    if (a->kind != b->kind || !str_eq(a->name, b->name) || !str_eq(a->target, b->target) ||
+        !str_eq(a->channels, b->channels) || !str_eq(a->expr, b->expr) ||
+        !str_eq(a->code, b->code) || !str_eq(a->raises, b->raises) ||
+        !str_eq(a->matching, b->matching) || a->n_outcomes != b->n_outcomes) {
         return 0;
     }
     for (size_t i = 0; i < a->n_outcomes; i++) {
@@ -1442,15 +1544,16 @@ static int step_equal(const scn_step *a, const scn_step *b)
     return 1;
 }
 
-int scn_equal(const scn_scenario *a, const scn_scenario *b)
+int
+scn_equal(const scn_scenario *a, const scn_scenario *b)
 {
     if (!a || !b) {
         return a == b;
     }
-    if (a->n_clauses != b->n_clauses || a->level != b->level || a->features != b->features
-        || a->timeout != b->timeout || a->verdict != b->verdict
-        || !str_eq(a->description, b->description) || !str_eq(a->origin, b->origin)
-        || a->n_steps != b->n_steps) {
+    if (a->n_clauses != b->n_clauses || a->level != b->level || a->features != b->features ||
+        a->timeout != b->timeout || a->verdict != b->verdict ||
+        !str_eq(a->description, b->description) || !str_eq(a->origin, b->origin) ||
+        a->n_steps != b->n_steps) {
         return 0;
     }
     for (size_t i = 0; i < a->n_clauses; i++) {

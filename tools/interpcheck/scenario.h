@@ -33,13 +33,13 @@ typedef enum scn_level {
 } scn_level;
 
 typedef enum scn_timeout {
-    SCN_TIMEOUT_SHORT,      /* the default */
+    SCN_TIMEOUT_SHORT, /* the default */
     SCN_TIMEOUT_LONG
 } scn_timeout;
 
 typedef enum scn_verdict {
-    SCN_VERDICT_PASS,       /* the default: every step must pass */
-    SCN_VERDICT_FAIL        /* harness self-test: some step must fail */
+    SCN_VERDICT_PASS, /* the default: every step must pass */
+    SCN_VERDICT_FAIL  /* harness self-test: some step must fail */
 } scn_verdict;
 
 /* Features, as bits of scn_scenario.features (a set: order is not kept). */
@@ -54,12 +54,12 @@ enum {
 #define SCN_FEATURE_COUNT 6
 
 typedef enum scn_step_kind {
-    SCN_STEP_DO,            /* do [raises ...] + code */
-    SCN_STEP_EXPECT,        /* expect EXPR + "=> VALUE" lines */
-    SCN_STEP_RUN,           /* run TARGET [channels EXPR] [raises ...] + code */
-    SCN_STEP_THREAD,        /* thread NAME + code */
-    SCN_STEP_BLOCKED,       /* blocked NAME */
-    SCN_STEP_JOIN           /* join NAME [raises ...] */
+    SCN_STEP_DO,      /* do [raises ...] + code */
+    SCN_STEP_EXPECT,  /* expect EXPR + "=> VALUE" lines */
+    SCN_STEP_RUN,     /* run TARGET [channels EXPR] [raises ...] + code */
+    SCN_STEP_THREAD,  /* thread NAME + code */
+    SCN_STEP_BLOCKED, /* blocked NAME */
+    SCN_STEP_JOIN     /* join NAME [raises ...] */
 } scn_step_kind;
 
 /*
@@ -69,12 +69,12 @@ typedef enum scn_step_kind {
  */
 typedef struct scn_step {
     scn_step_kind kind;
-    unsigned line;          /* line of the step keyword */
+    unsigned line; /* line of the step keyword */
 
-    char *name;             /* thread, blocked, join: the thread name */
-    char *target;           /* run: the namespace name bound to an Interpreter */
-    char *channels;         /* run: the `channels` expression, or NULL */
-    char *expr;             /* expect: the expression */
+    char *name;     /* thread, blocked, join: the thread name */
+    char *target;   /* run: the namespace name bound to an Interpreter */
+    char *channels; /* run: the `channels` expression, or NULL */
+    char *expr;     /* expect: the expression */
 
     /* do, run, thread: the body with its 4-space indentation removed; every
      * line ends in '\n'; never empty.  Interior blank lines are kept as empty
@@ -106,14 +106,14 @@ typedef struct scn_allocator {
 
 typedef struct scn_scenario {
     /* Header. */
-    char **clauses;         /* clause ids in file order, at least one */
+    char **clauses; /* clause ids in file order, at least one */
     size_t n_clauses;
     scn_level level;
-    unsigned features;      /* SCN_FEATURE_* bits */
+    unsigned features; /* SCN_FEATURE_* bits */
     scn_timeout timeout;
     scn_verdict verdict;
-    char *description;      /* never NULL or empty */
-    char *origin;           /* NULL when absent */
+    char *description; /* never NULL or empty */
+    char *origin;      /* NULL when absent */
 
     /* Steps in file order, at least one. */
     scn_step *steps;
@@ -129,7 +129,7 @@ typedef struct scn_scenario {
  * is not about a place in the text (I/O error, out of memory).
  */
 typedef struct scn_error {
-    char path[1024];        /* the path given for messages (truncated if longer) */
+    char path[1024]; /* the path given for messages (truncated if longer) */
     unsigned line;
     unsigned column;
     char message[256];
@@ -141,17 +141,16 @@ typedef struct scn_error {
  * scenario in *out; on failure returns -1, leaves *out NULL and fills *err
  * (err may be NULL).  "out of memory" is reported like any other error.
  */
-int scn_parse(const char *path, const char *text, size_t size,
-              scn_scenario **out, scn_error *err);
+int scn_parse(const char *path, const char *text, size_t size, scn_scenario **out, scn_error *err);
 
 /* scn_parse() with allocation hooks (NULL: malloc and free). */
-int scn_parse_with(const char *path, const char *text, size_t size,
-                   const scn_allocator *alloc, scn_scenario **out, scn_error *err);
+int scn_parse_with(const char *path, const char *text, size_t size, const scn_allocator *alloc,
+                   scn_scenario **out, scn_error *err);
 
 /* Read and parse a file.  Open/read failures are errors with line 0. */
 int scn_parse_file(const char *path, scn_scenario **out, scn_error *err);
-int scn_parse_file_with(const char *path, const scn_allocator *alloc,
-                        scn_scenario **out, scn_error *err);
+int scn_parse_file_with(const char *path, const scn_allocator *alloc, scn_scenario **out,
+                        scn_error *err);
 
 /* Free a scenario and everything it owns; NULL is allowed. */
 void scn_free(scn_scenario *scenario);

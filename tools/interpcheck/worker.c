@@ -23,10 +23,10 @@
 typedef struct {
     pid_t pid;
     size_t job;
-    int report_fd, output_fd;    /* -1 once at EOF */
+    int report_fd, output_fd; /* -1 once at EOF */
     double started, deadline;
     strbuf report, output;
-    size_t report_parsed;        /* bytes of `report` already scanned for steps */
+    size_t report_parsed; /* bytes of `report` already scanned for steps */
     int last_index;
     unsigned last_line;
 } slot;
@@ -85,8 +85,11 @@ parse_verdict(const char *word, raw_verdict *verdict)
     static const struct {
         const char *name;
         raw_verdict verdict;
-    } known[] = {{"PASS", RAW_PASS}, {"FAIL", RAW_FAIL}, {"ERROR", RAW_ERROR},
-                 {"SKIP", RAW_SKIP}, {"TIMEOUT", RAW_TIMEOUT}};
+    } known[] = {{"PASS", RAW_PASS},
+                 {"FAIL", RAW_FAIL},
+                 {"ERROR", RAW_ERROR},
+                 {"SKIP", RAW_SKIP},
+                 {"TIMEOUT", RAW_TIMEOUT}};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         if (strcmp(word, known[i].name) == 0) {
             *verdict = known[i].verdict;
@@ -104,7 +107,7 @@ worker_parse_report(const char *text, outcome *o)
     for (const char *line = text; *line != '\0';) {
         const char *eol = strchr(line, '\n');
         if (eol == NULL) {
-            break;   /* an unfinished last line does not count */
+            break; /* an unfinished last line does not count */
         }
         size_t len = (size_t)(eol - line);
         int index;
@@ -202,8 +205,7 @@ spawn_python(const worker_config *config, const char *json, int report_fd, int o
         char script[4096];
         snprintf(script, sizeof script, "exec %s \"$@\"", config->python_cmd);
         execl("/bin/sh", "sh", "-c", script, "interpcheck-python", "-S", "-s",
-              config->executor_path, "--impl", config->impl, "--time-scale", scale,
-              (char *)NULL);
+              config->executor_path, "--impl", config->impl, "--time-scale", scale, (char *)NULL);
         _exit(127);
     }
     close(input[0]);
@@ -245,8 +247,8 @@ start(const worker_config *config, const job *jobs, size_t index, slot *slots, s
     else {
         int inherited[2 * 64];
         size_t n = open_fds(slots, config->parallel, inherited);
-        pid = pyhost_fork_scenario(jobs[index].json, config->impl, config->time_scale,
-                                   report[1], output[1], inherited, n);
+        pid = pyhost_fork_scenario(jobs[index].json, config->impl, config->time_scale, report[1],
+                                   output[1], inherited, n);
     }
     close(report[1]);
     close(output[1]);
@@ -255,8 +257,12 @@ start(const worker_config *config, const job *jobs, size_t index, slot *slots, s
         close(output[0]);
         return -1;
     }
-    *s = (slot){.pid = pid, .job = index, .report_fd = report[0], .output_fd = output[0],
-                .started = now(), .deadline = now() + jobs[index].deadline,
+    *s = (slot){.pid = pid,
+                .job = index,
+                .report_fd = report[0],
+                .output_fd = output[0],
+                .started = now(),
+                .deadline = now() + jobs[index].deadline,
                 .last_index = -1};
     sb_init(&s->report);
     sb_init(&s->output);
@@ -406,7 +412,7 @@ worker_run(const worker_config *config, const job *jobs, size_t n_jobs)
             if (slots[i].deadline < wake) {
                 wake = slots[i].deadline;
             }
-            int both[2] = {slots[i].report_fd, slots[i].output_fd};
+            const int both[2] = {slots[i].report_fd, slots[i].output_fd};
             for (int k = 0; k < 2; k++) {
                 if (both[k] >= 0) {
                     fds[nfds] = (struct pollfd){.fd = both[k], .events = POLLIN};

@@ -17,7 +17,7 @@
 typedef enum {
     RAW_PASS,
     RAW_FAIL,
-    RAW_ERROR,    /* the scenario or the harness is broken */
+    RAW_ERROR, /* the scenario or the harness is broken */
     RAW_SKIP,
     RAW_TIMEOUT,
     RAW_CRASH,
@@ -27,27 +27,27 @@ const char *raw_verdict_name(raw_verdict verdict);
 
 typedef struct {
     raw_verdict verdict;
-    int step_index;          /* the deciding step, or the last one started; -1: none */
-    unsigned step_line;      /* its line in the scenario file; 0: none */
-    char *message;           /* malloc'd, or NULL */
+    int step_index;     /* the deciding step, or the last one started; -1: none */
+    unsigned step_line; /* its line in the scenario file; 0: none */
+    char *message;      /* malloc'd, or NULL */
     char *expected;
     char *actual;
     char *traceback;
-    char *output;            /* what the child wrote to stdout and stderr */
-    char python[32];         /* the version the executor reported, or "" */
+    char *output;    /* what the child wrote to stdout and stderr */
+    char python[32]; /* the version the executor reported, or "" */
     double seconds;
 } outcome;
 
 void outcome_clear(outcome *o);
 
 typedef struct {
-    const char *json;            /* the scenario, for the executor */
-    double deadline;             /* seconds before the child is killed */
+    const char *json; /* the scenario, for the executor */
+    double deadline;  /* seconds before the child is killed */
 } job;
 
 typedef struct {
-    int parallel;                /* children at once (-j) */
-    const char *impl;            /* module name of the implementation */
+    int parallel;     /* children at once (-j) */
+    const char *impl; /* module name of the implementation */
     double time_scale;
     /* Out-of-process mode when python_cmd is set: `sh -c 'exec CMD "$@"'`
      * runs `CMD -S -s EXECUTOR --impl IMPL --time-scale F` with PYTHONPATH. */

@@ -18,7 +18,7 @@ test_unarmed_allocations_succeed(void **unused)
     void *p = ref_malloc(16), *q = ref_calloc(4, 4), *r = ref_malloc(0);
     assert_non_null(p);
     assert_non_null(q);
-    assert_non_null(r);   /* size 0 still gives a unique pointer */
+    assert_non_null(r); /* size 0 still gives a unique pointer */
     for (int i = 0; i < 16; i++) {
         assert_int_equal(((unsigned char *)q)[i], 0);
     }
@@ -39,7 +39,7 @@ test_fail_after_n_then_keeps_failing(void **unused)
     assert_non_null(a);
     assert_non_null(b);
     assert_null(ref_malloc(8));
-    assert_null(ref_realloc(a, 64));   /* a is left untouched on failure */
+    assert_null(ref_realloc(a, 64)); /* a is left untouched on failure */
     assert_null(ref_calloc(2, 2));
     assert_int_equal(ref_alloc_calls(), 5);
     ref_alloc_fail_after(-1);

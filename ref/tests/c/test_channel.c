@@ -130,9 +130,9 @@ test_acquire_unknown_and_destroy_with_items(void **unused)
     channel_send(ch, item(2), free_counted, NULL);
     channel_release(ch, CH_RECV, MAIN);
     channel_release(ch, CH_SEND, MAIN);
-    assert_int_equal(freed, 0);               /* SUB still holds the receive end */
+    assert_int_equal(freed, 0); /* SUB still holds the receive end */
     assert_int_equal(recv_now(ch), 1);
-    channel_release(ch, CH_RECV, SUB);        /* last reference: destroyed */
+    channel_release(ch, CH_RECV, SUB); /* last reference: destroyed */
     assert_int_equal(freed, 1);
     assert_int_equal(channel_acquire(id, CH_SEND, MAIN, &again), CH_NOT_FOUND);
 }
@@ -146,8 +146,8 @@ test_blocking_send_without_receivers_is_refused(void **unused)
     ch_waiter w;
     int *data = item(9);
     assert_int_equal(channel_send(ch, data, free_counted, &w), CH_NO_RECEIVERS);
-    assert_int_equal(take(data), 9);          /* still the caller's */
-    assert_int_equal(channel_send(ch, item(3), free_counted, NULL), CH_OK);   /* nowait queues */
+    assert_int_equal(take(data), 9);                                        /* still the caller's */
+    assert_int_equal(channel_send(ch, item(3), free_counted, NULL), CH_OK); /* nowait queues */
     assert_int_equal(channel_queued(ch), 1);
 }
 
@@ -161,7 +161,7 @@ test_blocking_recv_without_senders_is_refused(void **unused)
     ch_waiter w;
     void *data;
     ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_OK);   /* queued items still come */
+    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_OK); /* queued items still come */
     assert_int_equal(take(data), 4);
     assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_NO_SENDERS);
 }
@@ -198,8 +198,8 @@ test_blocking_send_to_registered_receiver_waits_for_its_return(void **unused)
     /* The receiver is interrupted before returning it: back to the queue, not received. */
     assert_int_equal(channel_cancel(&receiver), CH_OK);
     assert_int_equal(channel_queued(ch), 1);
-    assert_int_equal(recv_now(ch), 8);               /* now it is received... */
-    assert_int_equal(channel_wait(&sender), CH_OK);  /* ...and the sender released */
+    assert_int_equal(recv_now(ch), 8);              /* now it is received... */
+    assert_int_equal(channel_wait(&sender), CH_OK); /* ...and the sender released */
 }
 
 static void
@@ -245,7 +245,7 @@ test_paused_receiver_takes_no_hand_off_and_resumes(void **unused)
     assert_int_equal(channel_pause(&w), CH_INTERRUPTED);
     /* While its signal handlers run, the receiver is not blocked: no hand-off. */
     assert_int_equal(channel_send(ch, item(3), free_counted, NULL), CH_OK);
-    channel_resume(&w);                         /* handlers did not raise */
+    channel_resume(&w); /* handlers did not raise */
     assert_int_equal(channel_wait(&w), CH_OK);
     assert_int_equal(take(w.data), 3);
 }
@@ -260,7 +260,7 @@ test_pause_after_hand_off_completes_the_receive(void **unused)
     ch_free_fn fn;
     assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
     assert_int_equal(channel_send(ch, item(4), free_counted, NULL), CH_HANDED);
-    assert_int_equal(channel_pause(&w), CH_OK);  /* too late to step aside */
+    assert_int_equal(channel_pause(&w), CH_OK); /* too late to step aside */
     assert_int_equal(channel_wait(&w), CH_OK);
     assert_int_equal(take(w.data), 4);
 }
@@ -282,7 +282,7 @@ test_paused_receiver_resumes_into_no_senders_or_cancels(void **unused)
     channel *other = new_channel(NULL);
     assert_int_equal(channel_recv(other, &v, &data, &fn), CH_WAITING);
     assert_int_equal(channel_pause(&v), CH_INTERRUPTED);
-    assert_int_equal(channel_cancel(&v), CH_OK);  /* handlers raised */
+    assert_int_equal(channel_cancel(&v), CH_OK); /* handlers raised */
     assert_int_equal(channel_send(other, item(5), free_counted, NULL), CH_OK);
     assert_int_equal(recv_now(other), 5);
 }
@@ -297,7 +297,7 @@ test_cancelled_receiver_gets_nothing(void **unused)
     ch_free_fn fn;
     assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
     assert_int_equal(channel_cancel(&w), CH_OK);
-    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_OK);   /* queued, not handed */
+    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_OK); /* queued, not handed */
     assert_int_equal(recv_now(ch), 1);
 }
 
@@ -336,13 +336,13 @@ test_close_check_and_forget_interp(void **unused)
     channel *ch = new_channel(&id), *other = new_channel(&other_id), *sub_end;
     channel_send(ch, item(1), free_counted, NULL);
     assert_int_equal(channel_acquire(id, CH_RECV, SUB, &sub_end), CH_OK);
-    assert_int_equal(channel_check_interp_close(SUB, &found), CH_OK);   /* MAIN holds ends too */
+    assert_int_equal(channel_check_interp_close(SUB, &found), CH_OK); /* MAIN holds ends too */
     channel_release(ch, CH_RECV, MAIN);
     channel_release(ch, CH_SEND, MAIN);
     assert_int_equal(channel_check_interp_close(SUB, &found), CH_NOT_EMPTY);
     assert_int_equal(found, id);
     assert_int_equal(channel_check_interp_close(MAIN, &found), CH_OK);
-    channel_forget_interp(SUB);                /* SUB destroyed anyway: channel goes */
+    channel_forget_interp(SUB); /* SUB destroyed anyway: channel goes */
     assert_int_equal(freed, 1);
     assert_int_equal(channel_acquire(id, CH_RECV, MAIN, &sub_end), CH_NOT_FOUND);
     /* Forgetting an interpreter that holds nothing leaves other channels alone. */
@@ -359,16 +359,16 @@ test_out_of_memory_paths(void **unused)
     channel *ch;
     ref_alloc_fail_after(0);
     assert_int_equal(channel_create(MAIN, &id, &ch), CH_NO_MEMORY);
-    ref_alloc_fail_after(1);                   /* the channel, then its holder table fails */
+    ref_alloc_fail_after(1); /* the channel, then its holder table fails */
     assert_int_equal(channel_create(MAIN, &id, &ch), CH_NO_MEMORY);
     ref_alloc_fail_after(-1);
     ch = new_channel(&id);
     channel *again;
-    assert_int_equal(channel_acquire(id, CH_RECV, SUB, &again), CH_OK);   /* fits: no growth */
+    assert_int_equal(channel_acquire(id, CH_RECV, SUB, &again), CH_OK); /* fits: no growth */
     ref_alloc_fail_after(0);
     int *data = item(1);
     assert_int_equal(channel_send(ch, data, free_counted, NULL), CH_NO_MEMORY);
-    assert_int_equal(channel_acquire(id, CH_RECV, SUB + 1, &again), CH_NO_MEMORY);   /* growth */
+    assert_int_equal(channel_acquire(id, CH_RECV, SUB + 1, &again), CH_NO_MEMORY); /* growth */
     int64_t *ids;
     size_t n;
     assert_int_equal(channel_list(&ids, &n), CH_NO_MEMORY);
@@ -381,7 +381,7 @@ test_out_of_memory_paths(void **unused)
 
 typedef struct {
     channel *ch;
-    sem_t registered;     /* posted once the waiter is registered */
+    sem_t registered; /* posted once the waiter is registered */
     ch_status wait_status;
     int value;
 } blocked_call;
@@ -468,7 +468,7 @@ test_blocked_sender_told_when_receivers_vanish(void **unused)
     channel_release(call.ch, CH_RECV, MAIN);
     finish(t, &call);
     assert_int_equal(call.wait_status, CH_NO_RECEIVERS);
-    assert_int_equal(freed, 1);                 /* withdrawn, not left queued */
+    assert_int_equal(freed, 1); /* withdrawn, not left queued */
     assert_int_equal(channel_queued(call.ch), 0);
 }
 

@@ -42,8 +42,8 @@ test_add_find_list_sorted(void **unused)
     (void)unused;
     assert_int_equal(registry_interp_add(0, &token_main, 1), REG_OK);
     assert_int_equal(registry_interp_add(5, &token_b, 0), REG_OK);
-    assert_int_equal(registry_interp_add(2, &token_a, 0), REG_OK);   /* late, smaller id */
-    assert_int_equal(registry_interp_add(0, &token_main, 1), REG_OK);  /* idempotent */
+    assert_int_equal(registry_interp_add(2, &token_a, 0), REG_OK);    /* late, smaller id */
+    assert_int_equal(registry_interp_add(0, &token_main, 1), REG_OK); /* idempotent */
     assert_ids((int64_t[]){0, 2, 5}, 3);
     void *state = NULL;
     assert_int_equal(registry_interp_get(2, &state), REG_OK);
@@ -105,7 +105,7 @@ test_busy_callback_decides_for_idle_entries(void **unused)
     assert_false(running);
     assert_int_equal(registry_interp_begin_close(1, &state), REG_OK);
     assert_int_equal(registry_interp_is_running(1, always_busy, &running), REG_OK);
-    assert_false(running);   /* being closed: never asks the callback */
+    assert_false(running); /* being closed: never asks the callback */
     assert_int_equal(registry_interp_is_running(9, always_busy, &running), REG_NOT_FOUND);
 }
 
@@ -117,13 +117,13 @@ test_close_claims_then_removes_or_releases(void **unused)
     registry_interp_add(1, &token_a, 0);
     registry_interp_add(2, &token_b, 0);
     assert_int_equal(registry_interp_begin_close(1, &state), REG_OK);
-    assert_int_equal(registry_interp_begin_run(1, &state), REG_BUSY);     /* being closed */
+    assert_int_equal(registry_interp_begin_run(1, &state), REG_BUSY); /* being closed */
     assert_int_equal(registry_interp_begin_close(1, &state), REG_BUSY);
-    registry_interp_end_close(1, 0);                                       /* refused */
+    registry_interp_end_close(1, 0); /* refused */
     assert_int_equal(registry_interp_begin_run(1, &state), REG_OK);
     registry_interp_end_run(1);
     assert_int_equal(registry_interp_begin_close(1, &state), REG_OK);
-    registry_interp_end_close(1, 1);                                       /* destroyed */
+    registry_interp_end_close(1, 1); /* destroyed */
     assert_ids((int64_t[]){2}, 1);
     assert_int_equal(registry_interp_get(1, &state), REG_NOT_FOUND);
     assert_int_equal(registry_interp_begin_close(1, &state), REG_NOT_FOUND);

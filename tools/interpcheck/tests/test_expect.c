@@ -32,10 +32,11 @@ static void
 test_load_entries_and_find(void **unused)
 {
     (void)unused;
-    char *path = write_temp("# comment\n\n"
-                            "suite/a  FAIL  CH-SEND-1  | observed: returns None | reason: seed says\n"
-                            "suite/b  FAIL|TIMEOUT  CH-RECV-5 | observed: hangs | reason: polls\n"
-                            "suite/c  SKIP  INTERP-CLOSE-10  | observed: hangs | reason: known hang\n");
+    char *path = write_temp(
+        "# comment\n\n"
+        "suite/a  FAIL  CH-SEND-1  | observed: returns None | reason: seed says\n"
+        "suite/b  FAIL|TIMEOUT  CH-RECV-5 | observed: hangs | reason: polls\n"
+        "suite/c  SKIP  INTERP-CLOSE-10  | observed: hangs | reason: known hang\n");
     expectations e;
     char err[512];
     assert_int_equal(expectations_load(path, &e, err, sizeof err), 0);
@@ -70,7 +71,8 @@ test_malformed_files_are_rejected_with_line(void **unused)
 {
     (void)unused;
     expect_load_error("suite/a FAIL\n", ":1: expected 'SCENARIO-ID OUTCOME CLAUSE");
-    expect_load_error("\nsuite/a XFAIL A-1 | observed: x | reason: y\n", ":2: unknown outcome 'XFAIL'");
+    expect_load_error("\nsuite/a XFAIL A-1 | observed: x | reason: y\n",
+                      ":2: unknown outcome 'XFAIL'");
     expect_load_error("suite/a FAIL A-1 | observed: x\n", ":1: every entry needs");
     expect_load_error("suite/a FAIL A-1 | observed:  | reason: y\n", ":1: every entry needs");
     expect_load_error("suite/a FAIL A-1 | reason: y | observed: x\n", ":1: every entry needs");

@@ -27,14 +27,15 @@
 #include "scenario.h"
 
 static const char *data_dir = ".";
-static const char *format_md = NULL;     /* conformance/FORMAT.md, when given */
+static const char *format_md = NULL; /* conformance/FORMAT.md, when given */
 
 /* ---- helpers -------------------------------------------------------------------- */
 
 /* A valid header: lines 1-3, blank line 4, so steps start on line 5. */
 #define H "clauses: A-1\nlevel: MUST\ndescription: d\n\n"
 
-static char *read_all(const char *path, size_t *size)
+static char *
+read_all(const char *path, size_t *size)
 {
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
@@ -60,13 +61,15 @@ static char *read_all(const char *path, size_t *size)
     return buf;
 }
 
-static int compare_names(const void *a, const void *b)
+static int
+compare_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* The sorted *.scn names of data_dir/sub; NULL-terminated, free with free_list. */
-static char **list_scn(const char *sub)
+static char **
+list_scn(const char *sub)
 {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/%s", data_dir, sub);
@@ -91,7 +94,8 @@ static char **list_scn(const char *sub)
     return names;
 }
 
-static void free_list(char **names)
+static void
+free_list(char **names)
 {
     for (size_t i = 0; names[i]; i++) {
         free(names[i]);
@@ -99,7 +103,8 @@ static void free_list(char **names)
     free(names);
 }
 
-static scn_scenario *parse_ok(const char *text)
+static scn_scenario *
+parse_ok(const char *text)
 {
     scn_scenario *s = NULL;
     scn_error err;
@@ -114,9 +119,10 @@ static scn_scenario *parse_ok(const char *text)
 
 /* Parse text[0..size); 1 if it fails with exactly "t.scn:<expected>", else
  * 0 after printing the difference. */
-static int error_matches(const char *text, size_t size, const char *expected)
+static int
+error_matches(const char *text, size_t size, const char *expected)
 {
-    scn_scenario *s = (scn_scenario *)&s;   /* must be reset to NULL */
+    scn_scenario *s = (scn_scenario *)&s; /* must be reset to NULL */
     scn_error err;
     char got[2048], want[2048];
     int rc = scn_parse("t.scn", text, size, &s, &err);
@@ -136,18 +142,21 @@ static int error_matches(const char *text, size_t size, const char *expected)
     return 1;
 }
 
-static void check_error_n(const char *text, size_t size, const char *expected)
+static void
+check_error_n(const char *text, size_t size, const char *expected)
 {
     assert_true(error_matches(text, size, expected));
 }
 
-static void check_error(const char *text, const char *expected)
+static void
+check_error(const char *text, const char *expected)
 {
     check_error_n(text, strlen(text), expected);
 }
 
 /* parse(print(s)) == s and print is a fixed point; returns print(s). */
-static char *check_round_trip(const scn_scenario *s)
+static char *
+check_round_trip(const scn_scenario *s)
 {
     char *printed = scn_print(s);
     assert_non_null(printed);
@@ -166,13 +175,14 @@ static char *check_round_trip(const scn_scenario *s)
 /* ---- a counting allocator for fault injection ------------------------------------- */
 
 typedef struct counting {
-    long fail_at;       /* index of the allocation to fail, -1: none */
-    int sticky;         /* also fail every allocation after it */
-    long count;         /* allocations attempted */
-    long live;          /* blocks not yet freed */
+    long fail_at; /* index of the allocation to fail, -1: none */
+    int sticky;   /* also fail every allocation after it */
+    long count;   /* allocations attempted */
+    long live;    /* blocks not yet freed */
 } counting;
 
-static void *counting_malloc(size_t size, void *ctx)
+static void *
+counting_malloc(size_t size, void *ctx)
 {
     counting *c = ctx;
     long index = c->count++;
@@ -186,17 +196,19 @@ static void *counting_malloc(size_t size, void *ctx)
     return p;
 }
 
-static void counting_free(void *ptr, void *ctx)
+static void
+counting_free(void *ptr, void *ctx)
 {
     counting *c = ctx;
-    assert_non_null(ptr);       /* the hooks promise never to pass NULL */
+    assert_non_null(ptr); /* the hooks promise never to pass NULL */
     c->live--;
     free(ptr);
 }
 
 /* ---- valid samples ------------------------------------------------------------- */
 
-static void test_valid_samples_round_trip(void **state)
+static void
+test_valid_samples_round_trip(void **state)
 {
     (void)state;
     char **names = list_scn("valid");
@@ -221,7 +233,8 @@ static void test_valid_samples_round_trip(void **state)
         if (f) {
             fclose(f);
             want = read_all(canon, &size);
-        } else {
+        }
+        else {
             want = read_all(names[i], &size);
         }
         if (strcmp(printed, want) != 0) {
@@ -235,7 +248,8 @@ static void test_valid_samples_round_trip(void **state)
     free_list(names);
 }
 
-static scn_scenario *parse_sample(const char *name)
+static scn_scenario *
+parse_sample(const char *name)
 {
     char path[4096];
     scn_scenario *s = NULL;
@@ -245,7 +259,8 @@ static scn_scenario *parse_sample(const char *name)
     return s;
 }
 
-static void test_sample_blocking_recv(void **state)
+static void
+test_sample_blocking_recv(void **state)
 {
     (void)state;
     scn_scenario *s = parse_sample("recv_blocks_until_send.scn");
@@ -258,8 +273,8 @@ static void test_sample_blocking_recv(void **state)
     assert_int_equal(s->verdict, SCN_VERDICT_PASS);
     assert_null(s->origin);
 
-    static const scn_step_kind kinds[] = {SCN_STEP_DO, SCN_STEP_THREAD, SCN_STEP_BLOCKED,
-                                          SCN_STEP_EXPECT, SCN_STEP_JOIN, SCN_STEP_EXPECT};
+    static const scn_step_kind kinds[] = {SCN_STEP_DO,     SCN_STEP_THREAD, SCN_STEP_BLOCKED,
+                                          SCN_STEP_EXPECT, SCN_STEP_JOIN,   SCN_STEP_EXPECT};
     assert_int_equal(s->n_steps, 6);
     for (size_t i = 0; i < 6; i++) {
         assert_int_equal(s->steps[i].kind, kinds[i]);
@@ -280,7 +295,8 @@ static void test_sample_blocking_recv(void **state)
     scn_free(s);
 }
 
-static void test_sample_run_failed(void **state)
+static void
+test_sample_run_failed(void **state)
 {
     (void)state;
     scn_scenario *s = parse_sample("run_failed.scn");
@@ -297,7 +313,8 @@ static void test_sample_run_failed(void **state)
     scn_free(s);
 }
 
-static void test_sample_outcome_set_and_selftest(void **state)
+static void
+test_sample_outcome_set_and_selftest(void **state)
 {
     (void)state;
     scn_scenario *s = parse_sample("recv_nowait_race.scn");
@@ -321,7 +338,8 @@ static void test_sample_outcome_set_and_selftest(void **state)
     scn_free(s);
 }
 
-static void test_sample_channels_and_messy(void **state)
+static void
+test_sample_channels_and_messy(void **state)
 {
     (void)state;
     scn_scenario *s = parse_sample("run_channels.scn");
@@ -339,9 +357,8 @@ static void test_sample_channels_and_messy(void **state)
     assert_int_equal(s->n_clauses, 2);
     assert_string_equal(s->clauses[1], "CH-RECV-1");
     /* Whitespace-only lines inside a body become empty lines. */
-    assert_string_equal(s->steps[0].code,
-                        "r, s = interpreters.create_channel()\n"
-                        "# a Python comment stays code\n\n\nsent = []\n");
+    assert_string_equal(s->steps[0].code, "r, s = interpreters.create_channel()\n"
+                                          "# a Python comment stays code\n\n\nsent = []\n");
     assert_string_equal(s->steps[1].code, "s.send(\"a/b\")\n\nsent.append(True)\n");
     assert_string_equal(s->steps[3].expr, "r.recv()");
     assert_int_equal(s->steps[3].n_outcomes, 2);
@@ -352,7 +369,8 @@ static void test_sample_channels_and_messy(void **state)
 
 /* ---- valid details, inline ------------------------------------------------------ */
 
-static void test_header_rules(void **state)
+static void
+test_header_rules(void **state)
 {
     (void)state;
     /* Comments and blank lines before the first key; keys in any order;
@@ -404,7 +422,8 @@ static void test_header_rules(void **state)
     }
 }
 
-static void test_body_rules(void **state)
+static void
+test_body_rules(void **state)
 {
     (void)state;
     /* Leading blank lines of a body are dropped, deeper indentation is kept,
@@ -412,8 +431,8 @@ static void test_body_rules(void **state)
      * blank lines are dropped, a comment at column 1 ends the body, an
      * indented '#' line is code, a tab after the indentation is code. */
     scn_scenario *s = parse_ok(H "do\n\n    for i in range(3):\n        x = i\t# tab\n   \n\n"
-                               "    y = '\t'\n\n\n# comment ends the body\n\n"
-                               "do\n    z = 1\n    # indented: code\n");
+                                 "    y = '\t'\n\n\n# comment ends the body\n\n"
+                                 "do\n    z = 1\n    # indented: code\n");
     assert_int_equal(s->n_steps, 2);
     assert_string_equal(s->steps[0].code, "for i in range(3):\n    x = i\t# tab\n\n\ny = '\t'\n");
     assert_int_equal(s->steps[0].line, 5);
@@ -444,15 +463,16 @@ static void test_body_rules(void **state)
     scn_free(s);
 }
 
-static void test_do_raises_and_regex(void **state)
+static void
+test_do_raises_and_regex(void **state)
 {
     (void)state;
-    scn_scenario *s = parse_ok(H
-        "do raises TypeError\n    len(1)\n\n"
-        "do raises interpreters.ChannelEmptyError matching /empty/\n    x\n\n"
-        "do raises a.b_c.D9 matching /\\/x\\\\\\/y\\d \\\\/\n    x\n\n"
-        "do raises E matching / spaces  inside /\n    x\n\n"
-        "do raises E matching /raises matching \\//\n    x\n");
+    scn_scenario *s = parse_ok(
+        H "do raises TypeError\n    len(1)\n\n"
+          "do raises interpreters.ChannelEmptyError matching /empty/\n    x\n\n"
+          "do raises a.b_c.D9 matching /\\/x\\\\\\/y\\d \\\\/\n    x\n\n"
+          "do raises E matching / spaces  inside /\n    x\n\n"
+          "do raises E matching /raises matching \\//\n    x\n");
     assert_string_equal(s->steps[0].raises, "TypeError");
     assert_null(s->steps[0].matching);
     assert_string_equal(s->steps[1].raises, "interpreters.ChannelEmptyError");
@@ -468,18 +488,19 @@ static void test_do_raises_and_regex(void **state)
     scn_free(s);
 }
 
-static void test_run_forms(void **state)
+static void
+test_run_forms(void **state)
 {
     (void)state;
-    scn_scenario *s = parse_ok(H
-        "run i\n    x = 1\n\n"
-        "run i channels (r, s)\n    x\n\n"
-        "run i channels pair raises interpreters.RunFailedError\n    x\n\n"
-        "run i channels f(\"a raises b\", [c, ' raises ']) raises E matching /x/\n    x\n\n"
-        "run i channels {'k': (r, None)}   raises   E\n    x\n\n"
-        "run i raises E matching /boom/\n    raise E\n\n"
-        "run i channels '''it's raises''' raises E\n    x\n\n"
-        "run i channels x_raises  \n    x\n");
+    scn_scenario *s = parse_ok(
+        H "run i\n    x = 1\n\n"
+          "run i channels (r, s)\n    x\n\n"
+          "run i channels pair raises interpreters.RunFailedError\n    x\n\n"
+          "run i channels f(\"a raises b\", [c, ' raises ']) raises E matching /x/\n    x\n\n"
+          "run i channels {'k': (r, None)}   raises   E\n    x\n\n"
+          "run i raises E matching /boom/\n    raise E\n\n"
+          "run i channels '''it's raises''' raises E\n    x\n\n"
+          "run i channels x_raises  \n    x\n");
     assert_string_equal(s->steps[0].target, "i");
     assert_null(s->steps[0].channels);
     assert_null(s->steps[0].raises);
@@ -500,22 +521,22 @@ static void test_run_forms(void **state)
     scn_free(s);
 }
 
-static void test_threads_and_expect(void **state)
+static void
+test_threads_and_expect(void **state)
 {
     (void)state;
-    scn_scenario *s = parse_ok(H
-        "thread a\n    pass\n"
-        "thread b_2\n    raise KeyError\n"
-        "blocked a\nblocked a\n"
-        "join b_2 raises KeyError matching /x/\n"
-        "expect f(\n    => 1\n\n    =>2\n    => (1, \"=>\")\n"
-        "join a\n");
+    scn_scenario *s = parse_ok(H "thread a\n    pass\n"
+                                 "thread b_2\n    raise KeyError\n"
+                                 "blocked a\nblocked a\n"
+                                 "join b_2 raises KeyError matching /x/\n"
+                                 "expect f(\n    => 1\n\n    =>2\n    => (1, \"=>\")\n"
+                                 "join a\n");
     assert_int_equal(s->n_steps, 7);
     assert_string_equal(s->steps[1].name, "b_2");
     assert_int_equal(s->steps[4].kind, SCN_STEP_JOIN);
     assert_string_equal(s->steps[4].matching, "x");
     const scn_step *e = &s->steps[5];
-    assert_string_equal(e->expr, "f(");      /* not checked: Python's business */
+    assert_string_equal(e->expr, "f("); /* not checked: Python's business */
     assert_int_equal(e->n_outcomes, 3);
     assert_string_equal(e->outcomes[1], "2");
     assert_string_equal(e->outcomes[2], "(1, \"=>\")");
@@ -539,7 +560,8 @@ static void test_threads_and_expect(void **state)
     scn_free(s);
 }
 
-static void test_utf8_accepted(void **state)
+static void
+test_utf8_accepted(void **state)
 {
     (void)state;
     scn_scenario *s = parse_ok("clauses: A-1\nlevel: MUST\ndescription: 日本語 ü € 😀\n\n"
@@ -548,7 +570,8 @@ static void test_utf8_accepted(void **state)
     scn_free(s);
 }
 
-static void test_size_limits(void **state)
+static void
+test_size_limits(void **state)
 {
     (void)state;
     size_t cap = SCN_MAX_FILE_BYTES + 64;
@@ -557,7 +580,7 @@ static void test_size_limits(void **state)
 
     /* A line of exactly 4096 bytes is fine; 4097 is not. */
     size_t n = (size_t)sprintf(buf, H "do\n    x = '");
-    size_t start = n - 9;           /* the body line starts at "    x = '" */
+    size_t start = n - 9; /* the body line starts at "    x = '" */
     while (n - start < SCN_MAX_LINE_BYTES - 1) {
         buf[n++] = 'a';
     }
@@ -577,7 +600,7 @@ static void test_size_limits(void **state)
     n = (size_t)sprintf(buf, H "do\n    pass\n");
     while (n < SCN_MAX_FILE_BYTES) {
         size_t room = SCN_MAX_FILE_BYTES - n;
-        size_t len = room > 100 ? 100 : room;     /* len bytes including '\n' */
+        size_t len = room > 100 ? 100 : room; /* len bytes including '\n' */
         buf[n] = '#';
         memset(buf + n + 1, 'c', len - 1);
         buf[n + len - 1] = '\n';
@@ -594,7 +617,8 @@ static void test_size_limits(void **state)
         if (buf[i] == '\n') {
             line++;
             col = 1;
-        } else {
+        }
+        else {
             col++;
         }
     }
@@ -608,7 +632,7 @@ static void test_size_limits(void **state)
 
 typedef struct error_case {
     const char *text;
-    const char *error;      /* "LINE:COLUMN: message" */
+    const char *error; /* "LINE:COLUMN: message" */
 } error_case;
 
 static const error_case error_cases[] = {
@@ -623,14 +647,16 @@ static const error_case error_cases[] = {
     {"\tclauses: A-1\n", "1:1: tab in indentation"},
     {"description: caf\xC3\n", "1:17: invalid UTF-8"},
     {"description: \xC3\xA9\xFF\n", "1:15: invalid UTF-8"},
-    {"description: \xC0\xAF\n", "1:14: invalid UTF-8"},           /* overlong '/' */
-    {"description: \xE0\x80\xAF\n", "1:14: invalid UTF-8"},       /* overlong */
-    {"description: \xED\xA0\x80\n", "1:14: invalid UTF-8"},       /* surrogate */
-    {"description: \xF4\x90\x80\x80\n", "1:14: invalid UTF-8"},   /* > U+10FFFF */
-    {"description: \x80\n", "1:14: invalid UTF-8"},               /* lone continuation */
-    {"description: \xF0\x9F\x98\n", "1:14: invalid UTF-8"},       /* truncated */
-    {"description: \xE2\x82(\n", "1:14: invalid UTF-8"},          /* bad 3rd byte */
-    {"\xEF\xBB\xBF" "clauses: A-1\n", "1:1: byte order mark (save the file as UTF-8 without BOM)"},
+    {"description: \xC0\xAF\n", "1:14: invalid UTF-8"},         /* overlong '/' */
+    {"description: \xE0\x80\xAF\n", "1:14: invalid UTF-8"},     /* overlong */
+    {"description: \xED\xA0\x80\n", "1:14: invalid UTF-8"},     /* surrogate */
+    {"description: \xF4\x90\x80\x80\n", "1:14: invalid UTF-8"}, /* > U+10FFFF */
+    {"description: \x80\n", "1:14: invalid UTF-8"},             /* lone continuation */
+    {"description: \xF0\x9F\x98\n", "1:14: invalid UTF-8"},     /* truncated */
+    {"description: \xE2\x82(\n", "1:14: invalid UTF-8"},        /* bad 3rd byte */
+    {"\xEF\xBB\xBF"
+     "clauses: A-1\n",
+     "1:1: byte order mark (save the file as UTF-8 without BOM)"},
 
     /* Header. */
     {"", "1:1: missing required header key 'clauses'"},
@@ -662,7 +688,8 @@ static const error_case error_cases[] = {
     {"level: must\n", "1:8: unknown level 'must' (expected MUST, SHOULD, MAY or IMPL)"},
     {"level: MUST SHOULD\n",
      "1:8: unknown level 'MUST SHOULD' (expected MUST, SHOULD, MAY or IMPL)"},
-    {"level: M\xC3\x9CST\n", "1:8: unknown level 'M\xC3\x9CST' (expected MUST, SHOULD, MAY or IMPL)"},
+    {"level: M\xC3\x9CST\n",
+     "1:8: unknown level 'M\xC3\x9CST' (expected MUST, SHOULD, MAY or IMPL)"},
     {"features: threads gpu\n",
      "1:19: unknown feature 'gpu' (expected threads, subinterpreter, isolated, channels, "
      "signals or subprocess)"},
@@ -773,8 +800,7 @@ static const error_case error_cases[] = {
     {H "thread t\n    x\njoin t\n  y\n", "8:3: 'join' step takes no body"},
     {H "thread t\n    x\nblocked\n", "7:8: expected a thread name after 'blocked'"},
     {H "thread t\n    x\nblocked t x\n", "7:11: unexpected 'x' after the thread name"},
-    {H "thread t\n    x\nblocked t raises E\n",
-     "7:11: unexpected 'raises' after the thread name"},
+    {H "thread t\n    x\nblocked t raises E\n", "7:11: unexpected 'raises' after the thread name"},
     {H "thread t\n    x\njoin t x\n", "7:8: unexpected 'x' after the thread name (expected "
                                       "'raises' or end of line)"},
     {H "thread t\n    x\njoin t raises\n", "7:14: expected an exception name after 'raises'"},
@@ -789,7 +815,8 @@ static const error_case error_cases[] = {
                                   "run, thread, blocked or join)"},
 };
 
-static void test_error_cases(void **state)
+static void
+test_error_cases(void **state)
 {
     (void)state;
     /* Report every mismatch, not just the first. */
@@ -801,7 +828,8 @@ static void test_error_cases(void **state)
     assert_int_equal(bad, 0);
 }
 
-static void test_nul_bytes(void **state)
+static void
+test_nul_bytes(void **state)
 {
     (void)state;
     static const char a[] = H "do\n    x = '\0'\n";
@@ -814,11 +842,13 @@ static void test_nul_bytes(void **state)
     static const char d[] = H "do\n    x\0\nfrob\n";
     check_error_n(d, sizeof d - 1, "6:6: NUL byte");
     static const char e[] = H "frob\n\0\n";
-    check_error_n(e, sizeof e - 1, "5:1: unknown step keyword 'frob' (expected do, expect, "
+    check_error_n(e, sizeof e - 1,
+                  "5:1: unknown step keyword 'frob' (expected do, expect, "
                   "run, thread, blocked or join)");
 }
 
-static void test_invalid_files(void **state)
+static void
+test_invalid_files(void **state)
 {
     (void)state;
     char **names = list_scn("invalid");
@@ -847,7 +877,8 @@ static void test_invalid_files(void **state)
     free_list(names);
 }
 
-static void test_file_errors(void **state)
+static void
+test_file_errors(void **state)
 {
     (void)state;
     scn_scenario *s = NULL;
@@ -882,7 +913,8 @@ static void test_file_errors(void **state)
 /* ---- allocation failures ------------------------------------------------------------ */
 
 /* Fail allocation N for N = 0, 1, ... until the parse succeeds. */
-static void alloc_walk(const char *text, size_t size, int sticky)
+static void
+alloc_walk(const char *text, size_t size, int sticky)
 {
     for (long n = 0;; n++) {
         counting c = {n, sticky, 0, 0};
@@ -891,7 +923,7 @@ static void alloc_walk(const char *text, size_t size, int sticky)
         scn_error err;
         int rc = scn_parse_with("t.scn", text, size, &a, &s, &err);
         if (rc == 0) {
-            assert_true(c.count <= n);   /* succeeded without reaching the failure */
+            assert_true(c.count <= n); /* succeeded without reaching the failure */
             scn_free(s);
             assert_int_equal(c.live, 0);
             return;
@@ -905,7 +937,8 @@ static void alloc_walk(const char *text, size_t size, int sticky)
     }
 }
 
-static void test_alloc_failures(void **state)
+static void
+test_alloc_failures(void **state)
 {
     (void)state;
     char **names = list_scn("valid");
@@ -969,7 +1002,8 @@ static void test_alloc_failures(void **state)
 
 /* ---- equality ----------------------------------------------------------------------- */
 
-static void test_equal(void **state)
+static void
+test_equal(void **state)
 {
     (void)state;
     static const char base[] =
@@ -991,11 +1025,10 @@ static void test_equal(void **state)
         "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n"
         "verdict: FAIL\n\n",
     };
-    static const char steps[] =
-        "do raises E matching /m/\n    x\n"
-        "expect e\n    => 1\n    => 2\n"
-        "run i channels c raises R\n    y\n"
-        "thread t\n    z\nblocked t\njoin t raises J\n";
+    static const char steps[] = "do raises E matching /m/\n    x\n"
+                                "expect e\n    => 1\n    => 2\n"
+                                "run i channels c raises R\n    y\n"
+                                "thread t\n    z\nblocked t\njoin t raises J\n";
     static const char *const step_variants[] = {
         "do raises E\n    x\n",
         "do raises F matching /m/\n    x\n",
@@ -1077,7 +1110,8 @@ static void test_equal(void **state)
     scn_free(a);
 }
 
-static void test_names(void **state)
+static void
+test_names(void **state)
 {
     (void)state;
     assert_string_equal(scn_level_name(SCN_LEVEL_IMPL), "IMPL");
@@ -1096,7 +1130,8 @@ static void test_names(void **state)
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
 
-static uint64_t rng(void)
+static uint64_t
+rng(void)
 {
     rng_state ^= rng_state << 13;
     rng_state ^= rng_state >> 7;
@@ -1104,14 +1139,29 @@ static uint64_t rng(void)
     return rng_state;
 }
 
-static void test_mutations(void **state)
+static void
+test_mutations(void **state)
 {
     (void)state;
     static const char bytes[] = " \n\t\r#/\\=>:\"'()[]{}.-_aZ9\x00\xC3\x80\xFF";
     static const char *const pieces[] = {
-        " raises E", " matching /x/", " channels (a, b)", "thread T\n    x\n", "join T\n",
-        "blocked T\n", "    ", "\n\n", "expect x\n    => 1\n", "do\n", "run i\n    y\n",
-        "# c\n", "features: threads\n", "level: MAY\n", "\\/", "'''", "=> ",
+        " raises E",
+        " matching /x/",
+        " channels (a, b)",
+        "thread T\n    x\n",
+        "join T\n",
+        "blocked T\n",
+        "    ",
+        "\n\n",
+        "expect x\n    => 1\n",
+        "do\n",
+        "run i\n    y\n",
+        "# c\n",
+        "features: threads\n",
+        "level: MAY\n",
+        "\\/",
+        "'''",
+        "=> ",
     };
     char **names = list_scn("valid");
     size_t n_names = 0;
@@ -1120,7 +1170,10 @@ static void test_mutations(void **state)
     }
     char *texts[64];
     size_t sizes[64];
-    assert_true(n_names <= 64);
+    assert_true(n_names > 0 && n_names <= 64);
+    if (n_names == 0) { /* for the analyzer: assert_true is not noreturn */
+        return;
+    }
     for (size_t i = 0; i < n_names; i++) {
         texts[i] = read_all(names[i], &sizes[i]);
     }
@@ -1133,12 +1186,12 @@ static void test_mutations(void **state)
         for (int m = 1 + (int)(rng() % 3); m > 0; m--) {
             size_t at = n ? rng() % n : 0;
             switch (rng() % 4) {
-            case 0:     /* replace a byte */
+            case 0: /* replace a byte */
                 if (n) {
                     buf[at] = bytes[rng() % (sizeof bytes - 1)];
                 }
                 break;
-            case 1: {   /* delete a range */
+            case 1: { /* delete a range */
                 size_t len = rng() % 8;
                 if (at + len > n) {
                     len = n - at;
@@ -1147,7 +1200,7 @@ static void test_mutations(void **state)
                 n -= len;
                 break;
             }
-            default: {  /* insert a piece, preferably at a line start */
+            default: { /* insert a piece, preferably at a line start */
                 const char *p = pieces[rng() % (sizeof pieces / sizeof pieces[0])];
                 size_t len = strlen(p);
                 if (rng() % 2) {
@@ -1170,7 +1223,8 @@ static void test_mutations(void **state)
             parsed++;
             free(check_round_trip(s));
             scn_free(s);
-        } else {
+        }
+        else {
             rejected++;
             assert_null(s);
             assert_true(err.line > 0);
@@ -1188,7 +1242,8 @@ static void test_mutations(void **state)
     free_list(names);
 }
 
-static void test_format_md_examples(void **state)
+static void
+test_format_md_examples(void **state)
 {
     (void)state;
     if (!format_md) {
@@ -1201,7 +1256,7 @@ static void test_format_md_examples(void **state)
         p += sizeof open - 1;
         char *end = strstr(p, "\n```");
         assert_non_null(end);
-        end[1] = '\0';     /* the block, with its last '\n' */
+        end[1] = '\0'; /* the block, with its last '\n' */
         scn_scenario *s = parse_ok(p);
         char *printed = check_round_trip(s);
         if (strcmp(printed, p) != 0) {
@@ -1217,7 +1272,8 @@ static void test_format_md_examples(void **state)
     free(doc);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     if (argc > 1) {
         data_dir = argv[1];
