@@ -242,6 +242,48 @@ def run_lifecycle(groups, opts, results):
         slot["rate_wall_reps"] = [1 / w for w in slot["wall"]]
         slot["rate_cpu_reps"] = [1 / c for c in slot["cpu"]]
     results["lifecycle"] = per
+    results["lifecycle_ir"] = count_lifecycle_instructions(groups, opts)
+
+
+def callgrind_instructions(group, args):
+    """Instructions executed by one api_bench.py run under callgrind (its "Collected" total)."""
+    cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", group["python"],
+           "-I", "-S", "-B", API] + [str(a) for a in args] + ["--build-dir", group["moddir"]]
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=1800)
+    m = re.search(r"Collected : (\d+)", proc.stderr)
+    if proc.returncode != 0 or not m:
+        raise RuntimeError("%s failed (%d): %s" % (" ".join(cmd), proc.returncode,
+                                                    proc.stderr.strip()[-2000:]))
+    return int(m.group(1))
+
+
+def count_lifecycle_instructions(groups, opts):
+    """Instructions per create()+close(), counted by callgrind: (I(n) - I(0)) / n.
+
+    Unlike time, an instruction count does not depend on what else the
+    machine is doing, so it tells whether a measured gap between interpref
+    and CPython's low-level functions is work one of them does and the other
+    does not, or noise.  The loop of api_bench.py is the same for both.
+    """
+    if not shutil.which("valgrind"):
+        log("lifecycle instructions: skipped, no valgrind")
+        return {}
+    out = {}
+    for g in groups:
+        n = 2 if opts.quick else (50 if g["label"] == "3.11" else 20)
+        for isolated in (1, 0):
+            for impl in ("ref", "cpython-ll"):
+                key = "%s/%s/%s" % (g["label"], impl, "isolated" if isolated else "shared")
+                log("lifecycle instructions %s (callgrind, n=0 and n=%d)" % (key, n))
+                base = ["lifecycle", "--impl", impl, "--isolated", isolated, "--inner", 1]
+                i0 = callgrind_instructions(g, base + ["--n", 0])
+                i_n = callgrind_instructions(g, base + ["--n", n])
+                out[key] = {"group": g["label"], "impl": impl, "isolated": isolated, "n": n,
+                            "per_op": (i_n - i0) / n,
+                            "cmd": "valgrind --tool=callgrind --callgrind-out-file=/dev/null "
+                                   + shown_cmd(g, *(base + ["--n", n]))}
+    return out
 
 
 # ---- 4. the runner ---------------------------------------------------------
