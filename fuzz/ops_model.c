@@ -29,6 +29,7 @@ static const struct {
     [OP_LIST_CHANNELS] = {"list_all_channels", 0},
     [OP_GET_CURRENT] = {"get_current", 0},
     [OP_IS_RUNNING] = {"is_running", 1},
+    [OP_MISC] = {"misc", 3},
 };
 
 /* SPEC SHARE-1/SHARE-2: exact NoneType, int, bytes, str are shareable. */

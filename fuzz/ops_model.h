@@ -24,30 +24,31 @@
 #include <stdint.h>
 
 #define OPS_MAX_OPS 48
-#define OPS_SUBS 3          /* subinterpreter slots; slot OPS_SUBS means main */
-#define OPS_SLOTS 3         /* channel slots in main */
-#define OPS_MAX_CHANNELS 8  /* channels created per input */
-#define OPS_QUEUE_MAX 12    /* items per channel (sends beyond are skipped) */
+#define OPS_SUBS 3         /* subinterpreter slots; slot OPS_SUBS means main */
+#define OPS_SLOTS 3        /* channel slots in main */
+#define OPS_MAX_CHANNELS 8 /* channels created per input */
+#define OPS_QUEUE_MAX 12   /* items per channel (sends beyond are skipped) */
 
 typedef enum {
-    OP_CREATE,        /* a: sub slot, b: isolated (bit 0) */
-    OP_CLOSE,         /* a: interpreter (sub slot, or main) */
-    OP_RUN,           /* a: interpreter, b: snippet */
-    OP_BIND,          /* a: sub slot, b: channel slot, c: which ends (bit 0 recv, bit 1 send) */
-    OP_CHAN_CREATE,   /* a: channel slot */
-    OP_DROP,          /* a: channel slot, b: end (0 recv, 1 send, 2 both) */
-    OP_REBUILD,       /* a: channel slot, b: end: RecvChannel(id) / SendChannel(id) */
-    OP_SEND_NOWAIT,   /* a: channel slot, b: value */
-    OP_RECV_NOWAIT,   /* a: channel slot, b: bit 0: pass a default */
-    OP_SUB_SEND,      /* a: sub slot, b: value: channels[1].send_nowait(v) in the sub */
-    OP_SUB_RECV,      /* a: sub slot, b: bit 0 default: channels[0].recv_nowait() in the sub */
-    OP_BLOCK_RECV,    /* a: channel slot, b: helper action, c: value: main blocks in recv() */
-    OP_BLOCK_SEND,    /* a: channel slot, b: helper action, c: value: main blocks in send() */
-    OP_IS_SHAREABLE,  /* a: value */
+    OP_CREATE,       /* a: sub slot, b: isolated (bit 0) */
+    OP_CLOSE,        /* a: interpreter (sub slot, or main) */
+    OP_RUN,          /* a: interpreter, b: snippet */
+    OP_BIND,         /* a: sub slot, b: channel slot, c: which ends (bit 0 recv, bit 1 send) */
+    OP_CHAN_CREATE,  /* a: channel slot */
+    OP_DROP,         /* a: channel slot, b: end (0 recv, 1 send, 2 both) */
+    OP_REBUILD,      /* a: channel slot, b: end: RecvChannel(id) / SendChannel(id) */
+    OP_SEND_NOWAIT,  /* a: channel slot, b: value */
+    OP_RECV_NOWAIT,  /* a: channel slot, b: bit 0: pass a default */
+    OP_SUB_SEND,     /* a: sub slot, b: value: channels[1].send_nowait(v) in the sub */
+    OP_SUB_RECV,     /* a: sub slot, b: bit 0 default: channels[0].recv_nowait() in the sub */
+    OP_BLOCK_RECV,   /* a: channel slot, b: helper action, c: value: main blocks in recv() */
+    OP_BLOCK_SEND,   /* a: channel slot, b: helper action, c: value: main blocks in send() */
+    OP_IS_SHAREABLE, /* a: value */
     OP_LIST_ALL,
     OP_LIST_CHANNELS,
     OP_GET_CURRENT,
-    OP_IS_RUNNING,    /* a: interpreter */
+    OP_IS_RUNNING, /* a: interpreter */
+    OP_MISC,       /* a: variant (ops_misc), b: sub slot, c: channel slot */
     OP_COUNT
 } ops_kind;
 
@@ -69,9 +70,9 @@ const char *ops_name(ops_kind kind);
 #define OPS_VALUES (OPS_FIXED_VALUES + 2 * OPS_SLOTS)
 
 typedef struct {
-    const char *expr;    /* Python expression, valid in main, in subs and in scenarios */
-    int shareable;       /* SPEC SHARE-1 / SHARE-2 */
-    int bigint;          /* an int outside int64 (CPython 3.11 cannot send those) */
+    const char *expr; /* Python expression, valid in main, in subs and in scenarios */
+    int shareable;    /* SPEC SHARE-1 / SHARE-2 */
+    int bigint;       /* an int outside int64 (CPython 3.11 cannot send those) */
 } ops_value_def;
 
 extern const ops_value_def ops_values[OPS_FIXED_VALUES];
@@ -105,15 +106,35 @@ typedef enum {
     SNIP_RAISE,
     SNIP_SYNTAX,
     SNIP_EXIT,
-    SNIP_CURRENT_ID,     /* templated: the sub's own id */
-    SNIP_UNBIND,         /* channels = None */
-    SNIP_THREAD,         /* start and join a thread: refused in isolated subs */
-    SNIP_LIST_ALL,       /* templated: the live ids */
+    SNIP_CURRENT_ID, /* templated: the sub's own id */
+    SNIP_UNBIND,     /* channels = None */
+    SNIP_THREAD,     /* start and join a thread: refused in isolated subs */
+    SNIP_LIST_ALL,   /* templated: the live ids */
     SNIP_MAIN_RUNNING,
-    SNIP_CLOSE_CURRENT,  /* close() of the current interpreter raises RuntimeError */
+    SNIP_CLOSE_CURRENT, /* close() of the current interpreter raises RuntimeError */
     SNIP_SHAREABLE,
     SNIP_COUNT
 } ops_snippet;
+
+/* ---- argument validation and handles (OP_MISC) ---------------------------- */
+
+typedef enum {
+    MISC_INTERP_NEGATIVE,    /* Interpreter(-1): ValueError (INTERP-OBJ-3) */
+    MISC_INTERP_STR,         /* Interpreter('1'): TypeError (INTERP-OBJ-2) */
+    MISC_RECV_NEGATIVE,      /* RecvChannel(-1): ValueError (CH-END-3) */
+    MISC_SEND_FLOAT,         /* SendChannel(1.0): TypeError (CH-END-2) */
+    MISC_INTERP_IDENTITY,    /* Interpreter(id) == handle, hash, != int (INTERP-OBJ-8..10) */
+    MISC_END_IDENTITY,       /* RecvChannel(n) vs SendChannel(n) (CH-END-8, CH-END-10) */
+    MISC_RUN_BYTES,          /* run(b'pass'): TypeError (INTERP-RUN-7) */
+    MISC_RUN_LIST,           /* run('pass', channels=[r, s]): TypeError (INTERP-CHAN-6) */
+    MISC_RUN_SWAPPED,        /* run('pass', channels=(s, r)): ValueError (INTERP-CHAN-7) */
+    MISC_CREATE_CHANNEL_ARG, /* create_channel(1): TypeError (ARG-1) */
+    MISC_SEND_NO_ARG,        /* send_nowait(): TypeError (ARG-3) */
+    MISC_RECV_TWO_ARGS,      /* recv_nowait(1, 2): TypeError (ARG-4) */
+    MISC_IS_RUNNING_ARG,     /* is_running(1): TypeError (ARG-2) */
+    MISC_INTERP_HUGE,        /* Interpreter(2**70): IMPL (INTERP-OBJ-5) */
+    MISC_COUNT
+} ops_misc;
 
 /* ---- the model --------------------------------------------------------- */
 
@@ -121,9 +142,9 @@ enum { M_EMPTY = 0, M_ALIVE, M_CLOSED };
 enum { M_RECV = 0, M_SEND = 1 };
 
 typedef struct {
-    int value;           /* fixed value index, or -1 for an end */
-    int end_rec;         /* end: the channel record it names */
-    int end_dir;         /* end: M_RECV or M_SEND */
+    int value;   /* fixed value index, or -1 for an end */
+    int end_rec; /* end: the channel record it names */
+    int end_dir; /* end: M_RECV or M_SEND */
 } ops_item;
 
 typedef struct {
@@ -134,16 +155,16 @@ typedef struct {
 } ops_chan;
 
 typedef struct {
-    int state;           /* M_EMPTY, M_ALIVE, M_CLOSED */
+    int state; /* M_EMPTY, M_ALIVE, M_CLOSED */
     int64_t id;
     int isolated;
-    int bind[2];         /* channel record of the end bound in `channels`, or -1 */
+    int bind[2]; /* channel record of the end bound in `channels`, or -1 */
 } ops_sub;
 
 typedef struct {
-    int rec;             /* channel record, or -1: the slot never had a channel */
-    int held[2];         /* main holds an end object of this end */
-    int rebuilt[2];      /* ... built from the id (SPEC LIFE-CH-3) */
+    int rec;        /* channel record, or -1: the slot never had a channel */
+    int held[2];    /* main holds an end object of this end */
+    int rebuilt[2]; /* ... built from the id (SPEC LIFE-CH-3) */
 } ops_slot;
 
 typedef struct {
@@ -151,7 +172,7 @@ typedef struct {
     ops_slot slots[OPS_SLOTS];
     ops_chan chans[OPS_MAX_CHANNELS];
     int nchans;
-    int creates;         /* interpreters created by this input */
+    int creates; /* interpreters created by this input */
 } ops_model;
 
 void ops_model_init(ops_model *m);

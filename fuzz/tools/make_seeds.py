@@ -29,7 +29,7 @@ OPS = [  # name, arity
     ("drop_end", 2), ("rebuild_end", 2), ("send_nowait", 2), ("recv_nowait", 2),
     ("sub_send_nowait", 2), ("sub_recv_nowait", 2), ("blocking_recv", 3),
     ("blocking_send", 3), ("is_shareable", 1), ("list_all", 0), ("list_all_channels", 0),
-    ("get_current", 0), ("is_running", 1),
+    ("get_current", 0), ("is_running", 1), ("misc", 3),
 ]
 OPNUM = {name: i for i, (name, _) in enumerate(OPS)}
 ARITY = {name: a for name, a in OPS}
@@ -152,6 +152,12 @@ def ops_seeds():
                                ("send_nowait", 1, V["1"]), ("send_nowait", 2, end(0, 1)),
                                ("drop_end", 0, 2), ("list_all_channels",), ("recv_nowait", 2, 1),
                                ("recv_nowait", 1, 1), ("create_channel", 1), ("list_all_channels",))
+    # misc: a = variant (14 of them), b = sub slot, c = channel slot
+    s["misc-argument-errors"] = prog(("create", 0, 1), chan,
+                                     *[("misc", v, 0, 0) for v in range(14)],
+                                     ("list_all_channels",), ("close", 0))
+    s["misc-closed-handles"] = prog(("create", 1, 0), ("close", 1), ("misc", 4, 1, 0),
+                                    ("misc", 12, 1, 0), ("misc", 13, 1, 0))
     s["everything"] = prog(("create", 0, 1), chan, ("bind", 0, 0, 1), ("send_nowait", 0, V["1"]),
                            ("sub_recv_nowait", 0, 1), ("is_running", 0), ("run", 0, 11),
                            ("blocking_recv", 0, 0, V["None"]), ("list_all",), ("list_all_channels",),
@@ -201,8 +207,10 @@ def shareable_seeds():
                            (64, 0, 0), (64, 1, 1), (31, 0, 1), (1000, 0, 0), (1000, 1, 1)):
         sel = next(x for x in range(256)
                    if bounds[x % 21] == bits and (x // 32) % 3 == off + 1)
-        s["boundary-%s2**%d%+d" % ("-" if neg else "", bits, off)] = \
-            bytes([g["boundary"], sel, neg])
+        # e.g. boundary-neg-2p63-plus1: -(2**63 + 1)
+        name = "boundary-%s2p%d%s" % ("neg-" if neg else "", bits,
+                                       {-1: "-minus1", 0: "", 1: "-plus1"}[off])
+        s[name] = bytes([g["boundary"], sel, neg])
     s["bigint"] = bytes([g["bigint"], 40] + list(range(40)))
     s["hugeint"] = bytes([g["hugeint"], 0x00, 0x40, 1])
     s["bytes"] = bytes([g["bytes"], 5]) + b"a\x00b\xffc"
