@@ -353,8 +353,17 @@ def main(argv):
             sys.stderr.write("executor.py: bad argument %r\n" % arg)
             return 2
     scenario_json = sys.stdin.read()
-    verdict = run(scenario_json, impl_name, time_scale)
+    # As in the runner's forked children: the report keeps a descriptor of
+    # its own, and standard output joins standard error, so that what the
+    # scenario (or code it runs in a subinterpreter) prints is output, never
+    # a line of the report; line-buffered, so that a crash keeps it.
+    report = os.fdopen(os.dup(1), "w", encoding="utf-8", newline="\n")
+    os.dup2(2, 1)
+    sys.stdout.reconfigure(line_buffering=True)
+    verdict = run(scenario_json, impl_name, time_scale, report)
+    report.flush()
     sys.stdout.flush()
+    sys.stderr.flush()
     # Threads a failing scenario left blocked must not keep the process alive.
     del verdict   # the report says it; the exit status only says the report is complete
     os._exit(0)

@@ -61,6 +61,25 @@ flush_python_stream(const char *name)
 }
 
 /*
+ * sys.stdout of a child is block-buffered (a pipe): line by line instead,
+ * so that what a scenario printed before it crashed still reaches the report.
+ */
+static void
+line_buffered_stdout(void)
+{
+    PyObject *stream = PySys_GetObject("stdout"); /* borrowed */
+    PyObject *method = stream ? PyObject_GetAttrString(stream, "reconfigure") : NULL;
+    PyObject *args = method ? PyTuple_New(0) : NULL;
+    PyObject *kwargs = args ? Py_BuildValue("{s:O}", "line_buffering", Py_True) : NULL;
+    PyObject *done = kwargs ? PyObject_Call(method, args, kwargs) : NULL;
+    Py_XDECREF(done);
+    Py_XDECREF(kwargs);
+    Py_XDECREF(args);
+    Py_XDECREF(method);
+    PyErr_Clear();
+}
+
+/*
  * Only PYTHONPATH (ours) and PYTHONMALLOC (the sanitizer builds need it)
  * survive: no other PYTHON* variable of the caller may change a verdict.
  * The environment is used at all because the module search path given
@@ -177,6 +196,7 @@ pyhost_fork_scenario(const char *json, const char *impl, double time_scale, int 
     }
     dup2(output_fd, STDOUT_FILENO);
     dup2(output_fd, STDERR_FILENO);
+    line_buffered_stdout();
     PyObject *out = PyFile_FromFd(report_fd, "<report>", "w", -1, "utf-8", NULL, "\n", 0);
     PyObject *result =
         out ? PyObject_CallMethod(executor, "run", "ssdO", json, impl, time_scale, out) : NULL;
@@ -187,6 +207,9 @@ pyhost_fork_scenario(const char *json, const char *impl, double time_scale, int 
         PyObject *flushed = PyObject_CallMethod(out, "flush", NULL);
         Py_XDECREF(flushed);
     }
+    /* _exit() below writes nothing that Python still buffers: the scenario's output. */
+    flush_python_stream("stdout");
+    flush_python_stream("stderr");
     fflush(NULL);
     /* No finalization: threads a failed scenario left blocked must not hang us. */
     _exit(result != NULL ? 0 : 3);
