@@ -184,6 +184,35 @@ open_fds(const slot *slots, int parallel, int *fds)
     return n;
 }
 
+/*
+ * Hand a child its scenario.  The executor reads all of its input before it
+ * writes anything.  A child that is gone before reading it (a --python
+ * command that is not a Python) gets CRASH from its exit status; it must
+ * not take the runner down with SIGPIPE, which is ignored meanwhile.
+ */
+static void
+write_input(int fd, const char *json)
+{
+    struct sigaction ignore, old;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPIPE, &ignore, &old);
+    size_t left = strlen(json);
+    while (left > 0) {
+        ssize_t n = write(fd, json, left);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break; /* EPIPE: the child's exit status will tell */
+        }
+        json += n;
+        left -= (size_t)n;
+    }
+    sigaction(SIGPIPE, &old, NULL);
+}
+
 static pid_t
 spawn_python(const worker_config *config, const char *json, int report_fd, int output_fd)
 {
@@ -210,19 +239,7 @@ spawn_python(const worker_config *config, const char *json, int report_fd, int o
     }
     close(input[0]);
     if (pid > 0) {
-        /* The executor reads all of its input before it writes anything. */
-        size_t left = strlen(json);
-        while (left > 0) {
-            ssize_t n = write(input[1], json, left);
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n <= 0) {
-                break;
-            }
-            json += n;
-            left -= (size_t)n;
-        }
+        write_input(input[1], json);
     }
     close(input[1]);
     return pid;
@@ -380,6 +397,38 @@ kill_all(slot *slots, int parallel)
     }
 }
 
+#define INTERRUPTED (-2)
+
+/*
+ * poll() that Ctrl-C cannot slip past.  In in-process mode the embedded
+ * Python's handler only records a SIGINT; if one arrived after the last
+ * look at that record and before poll() started, poll() would wait for the
+ * next deadline and the run would go on.  So SIGINT is blocked from the look
+ * (pyhost_check_signals) until ppoll() unblocks it while it waits: one that
+ * comes in between interrupts the wait.  Returns what ppoll() returns, or
+ * INTERRUPTED when a Python signal handler raised (KeyboardInterrupt).
+ */
+static int
+wait_ready(const worker_config *config, struct pollfd *fds, nfds_t nfds, int timeout_ms)
+{
+    sigset_t sigint, old;
+    sigemptyset(&sigint);
+    sigaddset(&sigint, SIGINT);
+    sigprocmask(SIG_BLOCK, &sigint, &old);
+    int ready = INTERRUPTED;
+    if (config->python_cmd != NULL || pyhost_check_signals() == 0) {
+        struct timespec ts = {.tv_sec = timeout_ms / 1000,
+                              .tv_nsec = (long)(timeout_ms % 1000) * 1000000L};
+        ready = ppoll(fds, nfds, &ts, &old);
+        if (ready < 0 && errno == EINTR && config->python_cmd == NULL &&
+            pyhost_check_signals() < 0) {
+            ready = INTERRUPTED;
+        }
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return ready;
+}
+
 int
 worker_run(const worker_config *config, const job *jobs, size_t n_jobs)
 {
@@ -422,14 +471,11 @@ worker_run(const worker_config *config, const job *jobs, size_t n_jobs)
         }
         double wait = wake - now();
         int timeout = wait <= 0 ? 0 : wait > 3600 ? 3600000 : (int)(wait * 1000) + 1;
-        int ready = nfds > 0 ? poll(fds, nfds, timeout) : 0;
-        if (ready < 0 && errno == EINTR) {
-            if (config->python_cmd == NULL && pyhost_check_signals() < 0) {
-                fprintf(stderr, "interpcheck: interrupted\n");
-                kill_all(slots, parallel);
-                return -1;
-            }
-            continue;
+        int ready = nfds > 0 ? wait_ready(&cfg, fds, nfds, timeout) : 0;
+        if (ready == INTERRUPTED) {
+            fprintf(stderr, "interpcheck: interrupted\n");
+            kill_all(slots, parallel);
+            return -1;
         }
         for (nfds_t k = 0; ready > 0 && k < nfds; k++) {
             if (fds[k].revents == 0) {
