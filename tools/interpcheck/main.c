@@ -72,7 +72,7 @@ static const char usage_text[] =
     "Running and reporting:\n"
     "  -j N                 scenarios in parallel (default 1)\n"
     "  --time-scale F       multiply every time class and deadline by F (default 1)\n"
-    "  --trace              print each step as it starts, and each scenario's output\n"
+    "  --trace              print each step as it starts; list every scenario, with its output\n"
     "  -v, --verbose        list every scenario, not only deviations\n"
     "  --tap                TAP 13 on standard output instead of the human report\n"
     "  --junit FILE         also write JUnit XML\n"
@@ -88,7 +88,7 @@ static const char usage_text[] =
 typedef struct {
     const char *impl, *python_cmd, *label, *expect_path, *root, *spec;
     const char *junit, *jsonl, *markdown;
-    int parallel, trace, verbose, tap, filtered, whole_suite;
+    int parallel, trace, verbose, tap, filtered, whole_suite, root_given;
     double time_scale;
     plan_filter filter;
     const char **paths;
@@ -116,14 +116,35 @@ search_path(const options *o)
     return sb_finish(&sb);
 }
 
+/* `word` for a POSIX shell: as it is when that is safe, else in single quotes. */
+static void
+shell_word(strbuf *sb, const char *word)
+{
+    if (word[0] != '\0' && strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                        "0123456789_@%+=:,./-") == strlen(word)) {
+        sb_puts(sb, word);
+        return;
+    }
+    sb_puts(sb, "'");
+    for (const char *p = word; *p; p++) {
+        if (*p == '\'') {
+            sb_puts(sb, "'\\''");
+        }
+        else {
+            sb_append(sb, p, 1);
+        }
+    }
+    sb_puts(sb, "'");
+}
+
 static char *
 joined_command(int argc, char **argv)
 {
     strbuf sb;
     sb_init(&sb);
     for (int i = 0; i < argc; i++) {
-        int quote = strpbrk(argv[i], " \t'\"*?") != NULL || argv[i][0] == '\0';
-        sb_printf(&sb, "%s%s%s%s", i ? " " : "", quote ? "'" : "", argv[i], quote ? "'" : "");
+        sb_puts(&sb, i ? " " : "");
+        shell_word(&sb, argv[i]);
     }
     return sb_finish(&sb);
 }
@@ -180,6 +201,7 @@ parse_options(int argc, char **argv, int first, options *o)
         }
         else if (TAKES("--root")) {
             o->root = argv[++i];
+            o->root_given = 1;
         }
         else if (TAKES("--spec")) {
             o->spec = argv[++i];
@@ -258,7 +280,8 @@ parse_options(int argc, char **argv, int first, options *o)
             char *end;
             o->time_scale = strtod(argv[++i], &end);
             if (*end != '\0' || !(o->time_scale > 0 && o->time_scale <= 1000)) {
-                return bad("--time-scale takes a number above 0, not '%s'", argv[i]);
+                return bad("--time-scale takes a number above 0 and at most 1000, not '%s'",
+                           argv[i]);
             }
         }
         else if (strcmp(a, "--trace") == 0) {
@@ -293,6 +316,14 @@ typedef struct {
     char *python_version; /* filled from the first report that names it */
 } run_ctx;
 
+/* The human report lists every scenario, not only deviations (--trace
+ * shows each one's output under its name). */
+static int
+lists_all(const options *o)
+{
+    return o->verbose || o->trace;
+}
+
 static void
 on_step(size_t job, int index, unsigned line, void *ctx)
 {
@@ -322,12 +353,12 @@ on_done(size_t job, outcome *o, void *ctx)
     if (c->o->tap) {
         return;
     }
-    if (c->progress && (!verdict_matches(r->v) || c->o->verbose)) {
+    if (c->progress && (!verdict_matches(r->v) || lists_all(c->o))) {
         fprintf(stderr, "\r\033[K");
     }
-    report_human_result(stdout, c->info, r, c->o->verbose);
-    if (c->o->trace && r->o.output != NULL && r->o.output[0] != '\0' && verdict_matches(r->v)) {
-        fprintf(stdout, "    output:\n%s\n", r->o.output);
+    report_human_result(stdout, c->info, r, lists_all(c->o));
+    if (c->o->trace && verdict_matches(r->v)) {
+        report_human_output(stdout, r->o.output); /* a deviation's report has it already */
     }
     fflush(stdout);
 }
@@ -365,7 +396,7 @@ run_plan(const options *o, const plan *p, expectations *expect, run_info *info, 
                 r->v = V_SKIP;
                 r->done = 1;
                 if (!o->tap) {
-                    report_human_result(stdout, info, r, o->verbose);
+                    report_human_result(stdout, info, r, lists_all(o));
                 }
                 continue;
             }
@@ -510,20 +541,32 @@ command_run(options *o, int argc, char **argv)
         return 2;
     }
     char *command = joined_command(argc, argv);
+    /* What a rerun of one scenario needs: everything that changes how it
+     * runs, and what its id is relative to (--root), but no selection. */
     strbuf rerun;
     sb_init(&rerun);
-    sb_printf(&rerun, "%s --impl %s", argv[0], o->impl);
-    if (o->python_cmd != NULL) {
-        sb_printf(&rerun, " --python '%s'", o->python_cmd);
-    }
-    if (o->expect_path != NULL) {
-        sb_printf(&rerun, " --expect %s", o->expect_path);
+    shell_word(&rerun, argv[0]);
+    sb_puts(&rerun, " --impl ");
+    shell_word(&rerun, o->impl);
+    const char *valued[][2] = {{" --python ", o->python_cmd},
+                               {" --expect ", o->expect_path},
+                               {" --root ", o->root_given ? o->root : NULL}};
+    for (size_t i = 0; i < sizeof valued / sizeof valued[0]; i++) {
+        if (valued[i][1] != NULL) {
+            sb_puts(&rerun, valued[i][0]);
+            shell_word(&rerun, valued[i][1]);
+        }
     }
     for (size_t i = 0; i < o->n_extra_paths; i++) {
-        sb_printf(&rerun, " --path %s", o->extra_paths[i]);
+        sb_puts(&rerun, " --path ");
+        shell_word(&rerun, o->extra_paths[i]);
+    }
+    if (o->time_scale != 1.0) {
+        sb_printf(&rerun, " --time-scale %g", o->time_scale);
     }
     for (size_t i = 0; i < o->n_paths && !o->whole_suite; i++) {
-        sb_printf(&rerun, " %s", o->paths[i]);
+        sb_puts(&rerun, " ");
+        shell_word(&rerun, o->paths[i]);
     }
     char *rerun_prefix = sb_finish(&rerun);
     run_info info;

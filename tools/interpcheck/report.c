@@ -71,10 +71,13 @@ shorten_output(const char *text)
     return sb_finish(&sb);
 }
 
-static void
-indented_output(FILE *out, const char *text)
+void
+report_human_output(FILE *out, const char *output)
 {
-    char *shortened = shorten_output(text);
+    if (output == NULL || output[0] == '\0') {
+        return;
+    }
+    char *shortened = shorten_output(output);
     indented(out, "output", shortened ? shortened : "(out of memory)");
     free(shortened);
 }
@@ -121,14 +124,15 @@ report_human_result(FILE *out, const run_info *info, const result *r, int verbos
     indented(out, "expected", r->o.expected);
     indented(out, "actual", r->o.actual);
     indented(out, "traceback", r->o.traceback);
-    indented_output(out, r->o.output);
+    report_human_output(out, r->o.output);
     fprintf(out, "    rerun:    %s --filter '%s' --trace\n", info->rerun_prefix, r->item->id);
 }
 
 void
 report_human_summary(FILE *out, const run_info *info, const tally *t)
 {
-    fprintf(out, "\n%s (Python %s):", info->impl, info->python);
+    /* No Python named its version when no scenario got as far as reporting. */
+    fprintf(out, "\n%s (Python %s):", info->impl, info->python[0] ? info->python : "?");
     for (int v = V_PASS; v <= V_ERROR; v++) {
         if (t->counts[v] > 0) {
             fprintf(out, " %s %zu", verdict_name((verdict)v), t->counts[v]);
@@ -216,7 +220,7 @@ report_junit(FILE *out, const run_info *info, const result *results, size_t n)
     sb_init(&sb);
     sb_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
     sb_puts(&sb, "<testsuite name=\"");
-    sb_xml_text(&sb, info->impl);
+    sb_xml_attr(&sb, info->impl);
     sb_printf(&sb,
               "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\""
               " timestamp=\"%s\">\n",
@@ -224,16 +228,16 @@ report_junit(FILE *out, const run_info *info, const result *results, size_t n)
               t.counts[V_ERROR] + t.counts[V_CRASH] + t.counts[V_TIMEOUT], t.counts[V_SKIP],
               info->date);
     sb_puts(&sb, "  <properties>\n    <property name=\"python\" value=\"");
-    sb_xml_text(&sb, info->python);
+    sb_xml_attr(&sb, info->python);
     sb_puts(&sb, "\"/>\n    <property name=\"command\" value=\"");
-    sb_xml_text(&sb, info->command_line);
+    sb_xml_attr(&sb, info->command_line);
     sb_puts(&sb, "\"/>\n  </properties>\n");
     for (size_t i = 0; i < n; i++) {
         const result *r = &results[i];
         sb_puts(&sb, "  <testcase classname=\"");
-        sb_xml_text(&sb, info->impl);
+        sb_xml_attr(&sb, info->impl);
         sb_puts(&sb, "\" name=\"");
-        sb_xml_text(&sb, r->item->id);
+        sb_xml_attr(&sb, r->item->id);
         sb_printf(&sb, "\" time=\"%.3f\"", r->o.seconds);
         if (verdict_matches(r->v) && r->v != V_SKIP) {
             sb_puts(&sb, "/>\n");
@@ -244,14 +248,15 @@ report_junit(FILE *out, const run_info *info, const result *results, size_t n)
                           : (r->v == V_FAIL || r->v == V_XPASS) ? "failure"
                                                                 : "error";
         sb_printf(&sb, "    <%s type=\"%s\" message=\"", tag, verdict_name(r->v));
-        sb_xml_text(&sb, r->why         ? r->why
+        sb_xml_attr(&sb, r->why         ? r->why
                          : r->o.message ? r->o.message
                          : r->entry     ? r->entry->reason
                                         : "");
         sb_puts(&sb, "\">");
         if (r->v != V_SKIP) {
-            sb_printf(&sb, "%s:%u\n", r->item->path, r->o.step_line);
-            char *output = r->o.output ? shorten_output(r->o.output) : NULL;
+            sb_xml_text(&sb, r->item->path);
+            sb_printf(&sb, ":%u\n", r->o.step_line);
+            char *output = r->o.output && r->o.output[0] ? shorten_output(r->o.output) : NULL;
             const char *parts[] = {r->o.expected, r->o.actual, r->o.traceback, output};
             const char *labels[] = {"expected: ", "actual: ", "", "output:\n"};
             for (int k = 0; k < 4; k++) {

@@ -40,6 +40,8 @@ void report_tally(const result *results, size_t n, tally *t);
 
 /* The failure details of one result, as the human report prints them. */
 void report_human_result(FILE *out, const run_info *info, const result *r, int verbose);
+/* A child's output, indented under its result (shortened if long; nothing if empty). */
+void report_human_output(FILE *out, const char *output);
 void report_human_summary(FILE *out, const run_info *info, const tally *t);
 int report_tap(FILE *out, const run_info *info, const result *results, size_t n);
 int report_junit(FILE *out, const run_info *info, const result *results, size_t n);

@@ -104,8 +104,13 @@ sb_json_string(strbuf *sb, const char *text)
     sb_puts(sb, "\"");
 }
 
-void
-sb_xml_text(strbuf *sb, const char *text)
+/*
+ * In an attribute value an XML parser turns a literal newline or tab into a
+ * space (attribute-value normalisation), so there they are written as
+ * character references, which it keeps.
+ */
+static void
+xml_escaped(strbuf *sb, const char *text, int attribute)
 {
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
         switch (*p) {
@@ -124,9 +129,18 @@ sb_xml_text(strbuf *sb, const char *text)
         case '\'':
             sb_puts(sb, "&apos;");
             break;
+        case '\n':
+        case '\t':
+            if (attribute) {
+                sb_printf(sb, "&#%d;", *p);
+            }
+            else {
+                sb_append(sb, (const char *)p, 1);
+            }
+            break;
         default:
             /* XML 1.0 forbids most control characters even escaped. */
-            if (*p < 0x20 && *p != '\n' && *p != '\t') {
+            if (*p < 0x20) {
                 sb_puts(sb, "?");
             }
             else {
@@ -134,6 +148,18 @@ sb_xml_text(strbuf *sb, const char *text)
             }
         }
     }
+}
+
+void
+sb_xml_text(strbuf *sb, const char *text)
+{
+    xml_escaped(sb, text, 0);
+}
+
+void
+sb_xml_attr(strbuf *sb, const char *text)
+{
+    xml_escaped(sb, text, 1);
 }
 
 char *

@@ -22,8 +22,11 @@ void sb_puts(strbuf *sb, const char *text);
 void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* JSON string literal, quotes included; invalid UTF-8 is passed through. */
 void sb_json_string(strbuf *sb, const char *text);
-/* XML character data / attribute value (escapes & < > " '). */
+/* XML character data (escapes & < > " '; control characters other than
+ * newline and tab become '?'). */
 void sb_xml_text(strbuf *sb, const char *text);
+/* The same for an attribute value, where newline and tab are escaped too. */
+void sb_xml_attr(strbuf *sb, const char *text);
 /* The text (caller frees), or NULL if an allocation failed. */
 char *sb_finish(strbuf *sb);
 void sb_free(strbuf *sb);
