@@ -4,27 +4,34 @@
 # Uses only what the OSS-Fuzz build environment provides:
 #   CC, CFLAGS            compiler and flags (sanitizers and coverage instrumentation
 #                         chosen by the infrastructure)
-#   CXX, CXXFLAGS         used for the final link (the engine runtimes are C++)
+#   CXX, CXXFLAGS         used for the final link (the engine runtimes are C++);
+#                         CXXFLAGS defaults to CFLAGS
 #   LIB_FUZZING_ENGINE    the engine to link (-fsanitize=fuzzer, libAFLDriver.a, ...)
 #   OUT                   where fuzz_<harness>, its .dict, .options and
 #                         _seed_corpus.zip go
 #   SRC                   unused: the sources are found relative to this script
+#   WORK                  scratch space for the objects (default /tmp)
 # and libpython through pkg-config (INTERPCHECK_PYTHON_PC, default python3-embed;
 # the builder image needs python3-dev and pkg-config).
 #
 # INTERPCHECK_BUNDLE_PYTHON=1 copies libpython and the standard library next to
 # the binaries ($OUT/python-home) and links them with an rpath to it, for
 # runner images without Python; fuzz/common/fuzz_python.c finds that home by
-# itself.  Local check (what the README shows):
+# itself.  Local check (fuzz/README.md; results in reports/fuzz/oss-fuzz-check.md):
 #
-#   CC=clang CXX=clang++ CFLAGS="-fsanitize=address,undefined -fsanitize=fuzzer-no-link -g" \
-#   CXXFLAGS="$CFLAGS" LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/oss-out fuzz/build.sh
-#   mkdir /tmp/oss-out/seeds && (cd /tmp/oss-out/seeds && unzip -q ../fuzz_ops_seed_corpus.zip)
-#   PYTHONMALLOC=malloc ASAN_OPTIONS=detect_leaks=0 /tmp/oss-out/fuzz_ops -runs=2000 /tmp/oss-out/seeds
+#   CC=clang CXX=clang++ CFLAGS='-fsanitize=fuzzer-no-link,address' \
+#   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/ossfuzz-out fuzz/build.sh
+#   mkdir -p /tmp/oss-seeds/ops /tmp/oss-corpus/ops
+#   (cd /tmp/oss-seeds/ops && unzip -q /tmp/ossfuzz-out/fuzz_ops_seed_corpus.zip)
+#   PYTHONMALLOC=malloc ASAN_OPTIONS=detect_leaks=0 /tmp/ossfuzz-out/fuzz_ops -max_total_time=10 \
+#     /tmp/oss-corpus/ops /tmp/oss-seeds/ops
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-: "${CC:=clang}" "${CXX:=clang++}" "${CFLAGS:=}" "${CXXFLAGS:=}"
+: "${CC:=clang}" "${CXX:=clang++}" "${CFLAGS:=}"
+# OSS-Fuzz always sets CXXFLAGS; by hand it is easy to forget, and the link
+# (done by $CXX) needs the sanitizer flags: default to CFLAGS.
+: "${CXXFLAGS:=$CFLAGS}"
 : "${LIB_FUZZING_ENGINE:=-fsanitize=fuzzer}"
 : "${OUT:?set OUT to the output directory}"
 pc=${INTERPCHECK_PYTHON_PC:-python3-embed}

@@ -170,6 +170,14 @@ LF_FORK_LINE = re.compile(r"^#(\d+): cov: (\d+) ft: (\d+) corp: (\d+) exec/s (\d
 LF_LINE = re.compile(r"^#(\d+)\s+(INITED|pulse|NEW|REDUCE|DONE|RELOAD)\s+cov: (\d+) ft: (\d+)")
 
 
+def load_text():
+    """The load averages over 1, 5 and 15 minutes, as uptime prints them."""
+    try:
+        return "%.2f, %.2f, %.2f" % os.getloadavg()
+    except OSError:
+        return None
+
+
 def libfuzzer_run(args, harness, work, seconds, env):
     s = SETTINGS[harness]
     corpus = os.path.join(work, "corpus")
@@ -185,11 +193,13 @@ def libfuzzer_run(args, harness, work, seconds, env):
     logpath = os.path.join(work, "fuzz.log")
     log("%s: libFuzzer, %d s, %d job(s): %s" % (harness, seconds, args.jobs, " ".join(cmd)))
     t0 = time.time()
+    load_start = load_text()
     with open(logpath, "w") as out:
         rc = run(cmd, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT).returncode
     wall = time.time() - t0
     stats = {"command": " ".join(rel(c) if c.startswith(ROOT) else c for c in cmd),
-             "wall_seconds": round(wall, 1), "exit": rc}
+             "wall_seconds": round(wall, 1), "exit": rc, "load_start": load_start,
+             "load_end": load_text()}
     last = None
     first = None
     with open(logpath, errors="replace") as f:
@@ -248,6 +258,38 @@ def libfuzzer_coverage(args, harness, corpus, env):
     return None, None
 
 
+GCOV_FILTERS = {"scenario_parser": ["tools/interpcheck/scenario.c"],
+                "ops": ["ref/"], "shareable": ["ref/"]}
+
+
+def gcov_coverage(args, harness, corpus):
+    """Line and branch coverage (gcov, via gcovr) of the code under test when
+    `corpus` is replayed by the replay driver of a --coverage tree."""
+    tree = args.gcov_tree
+    replay = os.path.join(tree, "fuzz", "fuzz_%s_replay" % harness)
+    if not tree or not os.path.exists(replay) or not os.listdir(corpus):
+        return None
+    for dirpath, _, files in os.walk(tree):
+        for f in files:
+            if f.endswith(".gcda"):
+                os.remove(os.path.join(dirpath, f))
+    env = dict(os.environ)
+    env.pop("PYTHONMALLOC", None)
+    run([replay, corpus], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = os.path.join(args.work_root, "gcovr-%s.json" % harness)
+    cmd = ["gcovr", "--root", ROOT, "--exclude-unreachable-branches", "--json-summary", out]
+    for f in GCOV_FILTERS[harness]:
+        cmd += ["--filter", os.path.join(ROOT, f)]
+    cmd.append(tree)
+    if run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
+        return None
+    with open(out) as f:
+        data = json.load(f)
+    return {"lines": "%.1f%% (%d/%d)" % (data["line_percent"], data["line_covered"], data["line_total"]),
+            "branches": "%.1f%% (%d/%d)" % (data["branch_percent"], data["branch_covered"],
+                                            data["branch_total"])}
+
+
 def libfuzzer_findings(work):
     art = os.path.join(work, "artifacts")
     found = []
@@ -278,6 +320,7 @@ def afl_run(args, harness, work, seconds, env):
     base = ["afl-fuzz", "-i", seeds, "-o", out, "-m", "none", "-t", str(s["timeout"] * 1000),
             "-V", str(seconds), "-x", os.path.join(ROOT, "fuzz", "dict", harness + ".dict")]
     procs = []
+    load_start = load_text()
     log("%s: AFL++, %d s, %d instance(s)" % (harness, seconds, args.jobs))
     host = re.sub(r"[^A-Za-z0-9_-]", "_", os.uname().nodename) or "host"
     names = ["main-" + host] + ["sec%d-%s" % (i, host) for i in range(1, args.jobs)]
@@ -286,8 +329,13 @@ def afl_run(args, harness, work, seconds, env):
         cmd = base + role + ["--", binary(args, harness)]
         f = open(os.path.join(work, "afl-%d.log" % i), "w")
         procs.append((subprocess.Popen(cmd, cwd=work, env=env, stdout=f, stderr=subprocess.STDOUT), f, cmd))
-        if i == 0:
-            time.sleep(2)   # the main instance first: it imports the seeds
+        if i == 0 and args.jobs > 1:
+            # The secondaries after the main instance has set up its output
+            # folder (its queue/ exists), or has given up.
+            queue = os.path.join(out, names[0], "queue")
+            deadline = time.time() + 120
+            while not os.path.isdir(queue) and procs[0][0].poll() is None and time.time() < deadline:
+                time.sleep(0.1)
     t0 = time.time()
     for p, f, _ in procs:
         try:
@@ -299,7 +347,8 @@ def afl_run(args, harness, work, seconds, env):
     wall = time.time() - t0
     stats = {"command": " ".join(rel(c) if c.startswith(ROOT) else c for c in procs[0][2]),
              "wall_seconds": round(wall, 1), "exit": max(p.returncode for p, _, _ in procs),
-             "execs": 0, "exec_per_sec": 0.0, "crashes": 0, "timeouts": 0}
+             "execs": 0, "exec_per_sec": 0.0, "crashes": 0, "timeouts": 0,
+             "load_start": load_start, "load_end": load_text()}
     for i in range(args.jobs):
         st = afl_stats(os.path.join(out, names[i], "fuzzer_stats"))
         if not st:
@@ -571,6 +620,31 @@ def write_report(args, results, started, path):
                 fmt(s.get("exec_per_sec")), s.get("bitmap_cvg", "-"), fmt(s.get("edges_found")),
                 fmt(s.get("total_edges")), s.get("stability", "-"), r["seeds"], r["merged"],
                 len(r["findings"])))
+    if any(r["stats"].get("load_start") for r in results):
+        L.append("")
+        L.append("The machine is shared: load averages (1, 5, 15 min, as `uptime` prints them) "
+                 "when each harness started and stopped fuzzing, on %d CPU(s):" %
+                 (os.cpu_count() or 0))
+        L.append("")
+        for r in results:
+            s = r["stats"]
+            L.append("- %s: %s → %s" % (r["harness"], s.get("load_start") or "-",
+                                        s.get("load_end") or "-"))
+    if any(r["stats"].get("gcov_merged") for r in results):
+        L.append("")
+        L.append("Line and branch coverage (gcov) of the code under test when the replay driver "
+                 "of the --coverage tree %s runs the committed seeds, then the merged corpus:" %
+                 rel(args.gcov_tree))
+        L.append("")
+        L.append("| harness | code | lines: seeds → merged | branches: seeds → merged |")
+        L.append("|---|---|---:|---:|")
+        for r in results:
+            s = r["stats"]
+            if s.get("gcov_merged"):
+                a, b = s.get("gcov_seeds") or {}, s["gcov_merged"]
+                L.append("| %s | %s | %s → %s | %s → %s |" % (
+                    r["harness"], " ".join(GCOV_FILTERS[r["harness"]]), a.get("lines", "-"),
+                    b["lines"], a.get("branches", "-"), b["branches"]))
     L.append("")
     L.append("## Findings")
     L.append("")
@@ -654,6 +728,11 @@ def main(argv):
                         "20000 parser, 1000 ops, 2000 shareable)")
     p.add_argument("--minimize-seconds", type=int, default=120,
                    help="time cap of one minimisation step (libFuzzer -max_total_time)")
+    p.add_argument("--gcov-tree",
+                   help="a --coverage build tree of its own (its .gcda files are deleted "
+                        "before each measurement), e.g. configured with "
+                        "-DINTERPCHECK_COVERAGE=ON, whose replay drivers measure line/branch "
+                        "coverage of the seeds and the merged corpus with gcovr")
     p.add_argument("--findings-only", action="store_true",
                    help="do not fuzz: re-process the findings already in --work-dir")
     p.add_argument("--smoke", action="store_true",
@@ -671,6 +750,8 @@ def main(argv):
     if args.engine == "afl" and shutil.which("afl-fuzz") is None:
         die("afl-fuzz not found: apt-get install afl++")
     args.build_dir = os.path.abspath(args.build_dir or default_build_dir(args))
+    if args.gcov_tree:
+        args.gcov_tree = os.path.abspath(args.gcov_tree)
     started = datetime.datetime.now()
     stamp = started.strftime("%Y%m%d-%H%M%S")
     args.work_root = os.path.abspath(args.work_dir or os.path.join(args.build_dir, "campaigns", stamp))
@@ -687,6 +768,10 @@ def main(argv):
         die("--findings-only needs --work-dir")
     if not args.no_build:
         build(args, harnesses)
+        if args.gcov_tree:
+            targets = ["fuzz_%s_replay" % h for h in harnesses]
+            if run(["cmake", "--build", args.gcov_tree, "--target"] + targets).returncode != 0:
+                die("building the replay drivers of %s failed" % args.gcov_tree)
 
     results = []
     for h in harnesses:
@@ -709,10 +794,13 @@ def main(argv):
             save_stats(work, stats)
             merged = afl_merge(args, h, work, env)
         raw = libfuzzer_findings(work) if args.engine == "libfuzzer" else afl_findings(work)
+        seeds_dir = os.path.join(ROOT, "fuzz", "corpus", h)
         if args.engine == "libfuzzer":
-            seeds_dir = os.path.join(ROOT, "fuzz", "corpus", h)
             stats["cov_seeds"], stats["ft_seeds"] = libfuzzer_coverage(args, h, seeds_dir, env)
             stats["cov_merged"], stats["ft_merged"] = libfuzzer_coverage(args, h, merged, env)
+        if args.gcov_tree:
+            stats["gcov_seeds"] = gcov_coverage(args, h, seeds_dir)
+            stats["gcov_merged"] = gcov_coverage(args, h, merged)
         seeds = len(os.listdir(os.path.join(ROOT, "fuzz", "corpus", h)))
         n_merged = len(os.listdir(merged))
         if args.update_corpus:
