@@ -535,6 +535,16 @@ command_run(options *o, int argc, char **argv)
         expectations_free(&expect);
         return 2;
     }
+    /* A mistyped --filter must not pass in CI as "0 passed".  An empty
+     * shard is normal (more shards than scenarios), and a parse error is
+     * reported on its own below. */
+    if (p.n == 0 && p.parse_errors == 0 && o->filter.shards == 0) {
+        fprintf(stderr, "interpcheck: no scenario selected: the paths and filters given match "
+                        "none (see `interpcheck list` with the same arguments)\n");
+        plan_free(&p);
+        expectations_free(&expect);
+        return 2;
+    }
     if (start_python(o) < 0) {
         plan_free(&p);
         expectations_free(&expect);

@@ -276,6 +276,19 @@ def group_options(c):
     c.equal(r.err, "interpcheck: %s: cannot open: No such file or directory\n" % missing,
             "missing expectation file", r)
 
+    # Filters that select nothing: an error for run (a mistyped --filter must
+    # not pass as "0 passed"), but not for one empty shard of many.
+    verdicts = c.path("verdicts")
+    r = c.run(["--filter", "no-such-*", verdicts])
+    c.exits(r, 2, "run with a filter that matches nothing")
+    c.equal(r.err, "interpcheck: no scenario selected: the paths and filters given match none "
+                   "(see `interpcheck list` with the same arguments)\n",
+            "run with a filter that matches nothing", r)
+    c.equal(r.out, "", "run with a filter that matches nothing: stdout", r)
+    r = c.run(["--filter", "no-such-*", "--shard", "1/2", verdicts])
+    c.exits(r, 0, "an empty shard")
+    c.check("0 passed, 0 failed" in r.out, "an empty shard reports 0 scenarios", r)
+
     # A path that does not exist, for every subcommand.
     nowhere = os.path.join(c.work, "no-such-scenario.scn")
     for args in ([], ["run", "-v"], ["list"], ["coverage"],
