@@ -62,6 +62,18 @@ elseif(INTERPCHECK_MEMCHECK)
   list(APPEND INTERPCHECK_TEST_ENV "PYTHONMALLOC=malloc")
 endif()
 
+# Tests of loading interpref from its file into a stock interpreter (module.c:
+# a subinterpreter that cannot import it by name loads it from the file the
+# main interpreter loaded) run that interpreter on the built module
+# (ref/tests/py/support.py: STOCK_PYTHON, STOCK_MODULE_DIR).  Not under the
+# sanitizers: a module built with them cannot be loaded into a stock
+# interpreter, and those tests are skipped there.
+if(NOT INTERPCHECK_SANITIZE)
+  list(APPEND INTERPCHECK_TEST_ENV
+    "INTERPREF_TEST_PYTHON=${INTERPCHECK_PYTHON_EXECUTABLE}"
+    "INTERPREF_TEST_MODULE_DIR=${CMAKE_BINARY_DIR}/python")
+endif()
+
 # cmocka through pkg-config; a missing libcmocka-dev only matters once a C
 # test is declared, and then says how to get it.
 pkg_check_modules(CMOCKA QUIET IMPORTED_TARGET GLOBAL cmocka)

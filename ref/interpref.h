@@ -33,7 +33,11 @@ extern PyModuleDef interpref_module;
 
 /* module.c */
 interpref_state *interpref_state_of_type(PyTypeObject *type);
-/* The module in the current interpreter, importing (or loading) it if needed. */
+/*
+ * The module in the current interpreter, importing (or loading) it if needed;
+ * NULL with an exception set if that fails, or ImportError if
+ * sys.modules['interpref'] holds something other than this extension's module.
+ */
 PyObject *interpref_import_self(void);
 
 /* interp.c: the Interpreter type and the interpreter functions. */

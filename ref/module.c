@@ -43,20 +43,19 @@ interpref_state_of_type(PyTypeObject *type)
     return module ? PyModule_GetState(module) : NULL;
 }
 
-PyObject *
-interpref_import_self(void)
+/*
+ * Load this extension from the file it was loaded from, for an interpreter
+ * whose `import interpref` does not find it: importlib's documented recipe.
+ * The new module or NULL with an exception set.
+ */
+static PyObject *
+load_self_from_file(void)
 {
-    PyObject *module = PyImport_ImportModule("interpref");
-    if (module != NULL || self_path == NULL || !PyErr_ExceptionMatches(PyExc_ImportError)) {
-        return module;
-    }
-    PyErr_Clear();
-    /* importlib's documented recipe for loading a module from a file. */
     PyObject *util = PyImport_ImportModule("importlib.util");
     PyObject *spec = util ? PyObject_CallMethod(util, "spec_from_file_location", "ss", "interpref",
                                                 self_path)
                           : NULL;
-    module = spec ? PyObject_CallMethod(util, "module_from_spec", "O", spec) : NULL;
+    PyObject *module = spec ? PyObject_CallMethod(util, "module_from_spec", "O", spec) : NULL;
     PyObject *modules = module ? PyImport_GetModuleDict() : NULL;
     PyObject *loader = modules ? PyObject_GetAttrString(spec, "loader") : NULL;
     PyObject *done = NULL;
@@ -73,6 +72,28 @@ interpref_import_self(void)
     Py_XDECREF(loader);
     Py_XDECREF(spec);
     Py_XDECREF(util);
+    return module;
+}
+
+PyObject *
+interpref_import_self(void)
+{
+    PyObject *module = PyImport_ImportModule("interpref");
+    if (module == NULL) {
+        if (self_path == NULL || !PyErr_ExceptionMatches(PyExc_ImportError)) {
+            return NULL;
+        }
+        PyErr_Clear();
+        return load_self_from_file();
+    }
+    /* Code run in the interpreter may have put anything into
+     * sys.modules['interpref']; only this extension's module has our state. */
+    if (!PyModule_Check(module) || PyModule_GetDef(module) != &interpref_module) {
+        PyErr_SetString(PyExc_ImportError,
+                        "sys.modules['interpref'] is not the interpref extension module");
+        Py_DECREF(module);
+        return NULL;
+    }
     return module;
 }
 

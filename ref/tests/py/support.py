@@ -42,6 +42,14 @@ def _import_interpref():
 
 interpref = _import_interpref()
 
+# A stock interpreter and the folder of the built module file, for tests of
+# loading interpref from its file (support.run_script(..., stock=True)).
+# CTest sets both in trees whose module such an interpreter can load, that is
+# all but the sanitizer builds (cmake/InterpcheckTesting.cmake); elsewhere the
+# tests that need them are skipped.
+STOCK_PYTHON = os.environ.get('INTERPREF_TEST_PYTHON')
+STOCK_MODULE_DIR = os.environ.get('INTERPREF_TEST_MODULE_DIR')
+
 # How long a call must still be pending before we take it as blocked (a lower
 # bound only), and how long any join may take before it counts as a hang.
 BLOCKED_WAIT = 0.2
@@ -172,16 +180,24 @@ def drain(recv):
         got.append(item)
 
 
-def script_command(path):
-    """The command that runs the script at `path` with interpref importable."""
+def script_command(path, stock=False):
+    """The command that runs the script at `path` with interpref importable.
+
+    stock: run it with STOCK_PYTHON, which imports the module file from
+    STOCK_MODULE_DIR (put on sys.path by this module, at run time).
+    """
+    if stock:
+        return [STOCK_PYTHON, '-I', '-S', path, '--module-dir=' + STOCK_MODULE_DIR]
     if 'interpref' in sys.builtin_module_names:
         return [sys.executable, path]
     module_dir = os.path.dirname(os.path.abspath(interpref.__file__))
     return [sys.executable, '-I', '-S', path, '--module-dir=' + module_dir]
 
 
-def run_script(source, timeout=JOIN_TIMEOUT * 2):
+def run_script(source, timeout=JOIN_TIMEOUT * 2, stock=False):
     """Run `source` as a script in a new process; returns CompletedProcess.
+
+    stock: in STOCK_PYTHON with the module file (see script_command()).
 
     A process still running after `timeout` seconds is killed and reported
     as an AssertionError (a hang is a test failure).
@@ -194,7 +210,7 @@ def run_script(source, timeout=JOIN_TIMEOUT * 2):
         with open(path, 'w', encoding='utf-8') as f:
             f.write(prelude + source)
         try:
-            return subprocess.run(script_command(path), capture_output=True, text=True,
+            return subprocess.run(script_command(path, stock), capture_output=True, text=True,
                                   timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             raise AssertionError('child process still running after %s s (killed); '

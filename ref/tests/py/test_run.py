@@ -91,6 +91,12 @@ class RunTests(unittest.TestCase):
                     interp.run(bad)
         self.assertFalse(ran(interp))
 
+    def test_source_that_is_not_utf8_encodable_is_refused_in_the_caller(self):
+        interp = new_interpreter(self)
+        with self.assertRaises(UnicodeEncodeError):
+            interp.run('ran = 1  # \ud800')
+        self.assertFalse(ran(interp))
+
     def test_source_is_positional_only(self):
         interp = new_interpreter(self)
         with self.assertRaises(TypeError):
@@ -224,6 +230,23 @@ class RunFailedTests(unittest.TestCase):
                                    "raise Outer.Inner('deep')")
         self.assertEqual(exc.type_name, '__main__.Outer.Inner')
         self.assertEqual(str(exc), '__main__.Outer.Inner: deep')
+
+    def test_exception_class_whose_module_is_not_a_str(self):
+        interp = new_interpreter(self)
+        exc = self.failure(interp, "class Odd(Exception):\n"
+                                   "    __module__ = 42\n"
+                                   "raise Odd('odd')")
+        self.assertEqual(exc.type_name, 'Odd')
+        self.assertEqual(exc.msg, 'odd')
+
+    def test_exception_class_without_a_module(self):
+        # type() takes __module__ from the caller's __name__: here there is none.
+        interp = new_interpreter(self)
+        exc = self.failure(interp, "ns = {'__builtins__': __builtins__}\n"
+                                   "exec(\"Bare = type('Bare', (Exception,), {})\", ns)\n"
+                                   "raise ns['Bare']('bare')")
+        self.assertEqual(exc.type_name, 'Bare')
+        self.assertEqual(exc.msg, 'bare')
 
     def test_exception_from_a_library_module(self):
         interp = new_interpreter(self)
@@ -569,6 +592,9 @@ class ChannelsArgumentTests(unittest.TestCase):
             with self.subTest(channels=bad):
                 self.assert_refused(TypeError, bad)
 
+    def test_key_that_is_not_utf8_encodable_is_refused(self):
+        self.assert_refused(UnicodeEncodeError, {'\ud800': self.recv})
+
     def test_non_end_value_in_the_mapping_is_a_value_error(self):
         for bad in ({'inbox': 1}, {'inbox': None}, {'inbox': (self.recv, self.send)},
                     {'good': self.send, 'bad': 'x'}, {'i': interpref.get_main()}):
@@ -594,6 +620,113 @@ class ChannelsArgumentTests(unittest.TestCase):
         with self.assertRaises(interpref.RunFailedError) as cm:
             self.interp.run('channels[0].recv_nowait()', channels=(unknown, None))
         self.assertEqual(cm.exception.type_name, 'interpref.ChannelNotFoundError')
+
+
+REFUSE_INTERPREF = """if True:
+    import sys
+    class Refuse:
+        def find_spec(self, name, path=None, target=None):
+            if name == 'interpref':
+                raise RuntimeError('no interpref here')
+    sys.meta_path.insert(0, Refuse())
+    sys.modules.pop('interpref', None)
+    """
+
+
+class InterprefInTheTargetTests(unittest.TestCase):
+    """run() imports interpref in the target before running the code, so
+    that the code can use it and channels= can be bound there.  Whatever the
+    target's earlier code did to that import must not break run(), nor crash
+    it: only channels= needs the module."""
+
+    def setUp(self):
+        self.interp = new_interpreter(self)
+        self.recv, self.send = interpref.create_channel()
+
+    def test_code_without_channels_runs_when_interpref_cannot_be_imported(self):
+        self.interp.run("import sys\nsys.modules['interpref'] = None")
+        self.interp.run('ran = 1')
+        self.interp.run("import sys\ndel sys.modules['interpref']")
+        self.assertTrue(ran(self.interp))
+
+    @unittest.skipIf(hasattr(interpref, '__file__'),
+                     'loaded from a file: run() loads it from there instead '
+                     '(test_a_sub_loads_the_module_from_the_file_main_loaded)')
+    def test_channels_need_interpref_in_the_target(self):
+        self.interp.run("import sys\nsys.modules['interpref'] = None")
+        with self.assertRaises(interpref.RunFailedError) as cm:
+            self.interp.run('ran = 1', channels=(self.recv, self.send))
+        self.assertEqual(cm.exception.type_name, 'ModuleNotFoundError')
+        self.interp.run("import sys\ndel sys.modules['interpref']")
+        self.assertFalse(ran(self.interp))
+
+    def test_something_else_in_sys_modules_is_an_import_error(self):
+        # Only the extension's own module has the state channels= needs.
+        for stand_in in ('42', "type(sys)('interpref')", 'sys'):
+            with self.subTest(stand_in=stand_in):
+                self.interp.run("import sys\nsys.modules['interpref'] = " + stand_in)
+                with self.assertRaises(interpref.RunFailedError) as cm:
+                    self.interp.run('ran = 1', channels=(self.recv, self.send))
+                self.assertEqual(cm.exception.type_name, 'ImportError')
+                self.assertIn("sys.modules['interpref']", cm.exception.msg)
+                self.interp.run('ran_anyway = 1')
+                self.interp.run("import sys\ndel sys.modules['interpref']")
+                self.assertFalse(ran(self.interp))
+                got = run_and_collect(self.interp, 'out.send_nowait(ran_anyway)\ndel ran_anyway')
+                self.assertEqual(got, [1])
+        self.assertIsNone(self.recv.recv_nowait())
+
+    def test_an_import_hook_that_raises_fails_the_run_with_its_error(self):
+        self.interp.run(REFUSE_INTERPREF)
+        with self.assertRaises(interpref.RunFailedError) as cm:
+            self.interp.run('ran = 1', channels=(self.recv, None))
+        self.assertEqual(cm.exception.type_name, 'RuntimeError')
+        self.assertEqual(cm.exception.msg, 'no interpref here')
+        self.interp.run('ran_anyway = 1')
+        self.interp.run('import sys\ndel sys.meta_path[0]')
+        self.assertFalse(ran(self.interp))
+        self.assertEqual(run_and_collect(self.interp, 'out.send_nowait(ran_anyway)'), [1])
+
+    @unittest.skipUnless(support.STOCK_PYTHON and support.STOCK_MODULE_DIR,
+                         'needs a stock interpreter that can load the built module file')
+    def test_a_sub_loads_the_module_from_the_file_main_loaded(self):
+        # support.py puts the module's folder on sys.path at run time, after
+        # start-up; a subinterpreter starts from the initial sys.path, without
+        # it, so run() must load interpref from the file main loaded it from.
+        proc = support.run_script("""if True:
+            a = interpref.create()
+            r, s = interpref.create_channel()
+            a.run('''if True:
+                import sys
+                out = channels[1]
+                out.send_nowait(sys.modules['interpref'].__file__)
+                del sys.modules['interpref']
+                try:
+                    import interpref
+                except ImportError:
+                    out.send_nowait('not importable by name')
+                del out
+                ''', channels=(r, s))
+            print(r.recv_nowait() == interpref.__file__)
+            print(r.recv_nowait())
+            # Loaded again by the next run; its channels are everybody's.
+            a.run('import interpref\\n'
+                  'channels[1].send_nowait(interpref.create_channel()[0].id)',
+                  channels=(None, s))
+            print(type(r.recv_nowait()).__name__)
+            # An import that fails otherwise than by not finding the module
+            # is the failure of the run, not a reason to load the file.
+            a.run(%r)
+            try:
+                a.run('pass', channels=(r, s))
+            except interpref.RunFailedError as exc:
+                print(exc.type_name, exc.msg)
+            a.close()
+            """ % REFUSE_INTERPREF, stock=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.splitlines(),
+                         ['True', 'not importable by name', 'int',
+                          'RuntimeError no interpref here'])
 
 
 if __name__ == '__main__':
