@@ -288,6 +288,67 @@ test_paused_receiver_resumes_into_no_senders_or_cancels(void **unused)
 }
 
 static void
+test_cancel_of_a_later_receiver_keeps_the_earlier_one_first(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter first, second, third;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &first, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_recv(ch, &second, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_recv(ch, &third, &data, &fn), CH_WAITING);
+    /* The middle one gives up, then the last: the first is still served first. */
+    assert_int_equal(channel_cancel(&second), CH_OK);
+    assert_int_equal(channel_cancel(&third), CH_OK);
+    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_HANDED);
+    assert_int_equal(channel_send(ch, item(2), free_counted, NULL), CH_OK); /* nobody left */
+    assert_int_equal(channel_wait(&first), CH_OK);
+    assert_int_equal(take(first.data), 1);
+    assert_int_equal(recv_now(ch), 2);
+}
+
+static void
+test_cancel_of_the_oldest_receiver_passes_its_turn_on(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter first, second;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &first, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_recv(ch, &second, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_cancel(&first), CH_OK);
+    assert_int_equal(channel_send(ch, item(3), free_counted, NULL), CH_HANDED);
+    assert_int_equal(channel_wait(&second), CH_OK);
+    assert_int_equal(take(second.data), 3);
+    /* The list of blocked receivers is empty again: the next item is queued. */
+    assert_int_equal(channel_send(ch, item(4), free_counted, NULL), CH_OK);
+    assert_int_equal(recv_now(ch), 4);
+}
+
+static void
+test_resumed_receiver_queues_behind_one_that_blocked_meanwhile(void **unused)
+{
+    (void)unused;
+    channel *ch = new_channel(NULL);
+    ch_waiter interrupted, later;
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, &interrupted, &data, &fn), CH_WAITING);
+    assert_int_equal(channel_pause(&interrupted), CH_INTERRUPTED);
+    /* While its handlers run, another receiver blocks: it is now the oldest. */
+    assert_int_equal(channel_recv(ch, &later, &data, &fn), CH_WAITING);
+    channel_resume(&interrupted);
+    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_HANDED);
+    assert_int_equal(channel_send(ch, item(2), free_counted, NULL), CH_HANDED);
+    assert_int_equal(channel_wait(&later), CH_OK);
+    assert_int_equal(take(later.data), 1);
+    assert_int_equal(channel_wait(&interrupted), CH_OK);
+    assert_int_equal(take(interrupted.data), 2);
+}
+
+static void
 test_cancelled_receiver_gets_nothing(void **unused)
 {
     (void)unused;
@@ -349,6 +410,47 @@ test_close_check_and_forget_interp(void **unused)
     channel_forget_interp(SUB);
     assert_int_equal(channel_acquire(other_id, CH_RECV, MAIN, &sub_end), CH_OK);
     (void)other;
+}
+
+static void
+test_release_after_forget_interp_changes_nothing(void **unused)
+{
+    (void)unused;
+    int64_t id;
+    channel *ch = new_channel(&id), *sub_end;
+    assert_int_equal(channel_acquire(id, CH_RECV, SUB, &sub_end), CH_OK);
+    channel_send(ch, item(1), free_counted, NULL);
+    /* SUB was destroyed (its references dropped at once); its end object
+     * is deallocated afterwards and releases a reference it no longer has. */
+    channel_forget_interp(SUB);
+    channel_release(sub_end, CH_RECV, SUB);
+    /* MAIN's references are untouched: the channel and its item are there. */
+    assert_int_equal(freed, 0);
+    assert_int_equal(channel_queued(ch), 1);
+    assert_int_equal(recv_now(ch), 1);
+    channel_release(ch, CH_RECV, MAIN);
+    channel_release(ch, CH_SEND, MAIN);
+    assert_int_equal(channel_acquire(id, CH_RECV, MAIN, &sub_end), CH_NOT_FOUND);
+}
+
+static int static_item = 11;
+
+static void
+test_items_without_a_free_function_are_left_alone(void **unused)
+{
+    (void)unused;
+    int64_t id;
+    channel *ch = new_channel(&id);
+    /* Data the channel does not own (no free function): destroying the
+     * channel frees only its own record of the item. */
+    assert_int_equal(channel_send(ch, &static_item, NULL, NULL), CH_OK);
+    assert_int_equal(channel_send(ch, item(2), free_counted, NULL), CH_OK);
+    channel_release(ch, CH_RECV, MAIN);
+    channel_release(ch, CH_SEND, MAIN);
+    assert_int_equal(freed, 1);
+    assert_int_equal(static_item, 11);
+    channel *again;
+    assert_int_equal(channel_acquire(id, CH_RECV, MAIN, &again), CH_NOT_FOUND);
 }
 
 static void
@@ -516,10 +618,15 @@ main(void)
         T(test_paused_receiver_takes_no_hand_off_and_resumes),
         T(test_pause_after_hand_off_completes_the_receive),
         T(test_paused_receiver_resumes_into_no_senders_or_cancels),
+        T(test_cancel_of_a_later_receiver_keeps_the_earlier_one_first),
+        T(test_cancel_of_the_oldest_receiver_passes_its_turn_on),
+        T(test_resumed_receiver_queues_behind_one_that_blocked_meanwhile),
         T(test_cancelled_receiver_gets_nothing),
         T(test_cancelled_sender_withdraws_its_item),
         T(test_sender_cancel_after_receipt_reports_received),
         T(test_close_check_and_forget_interp),
+        T(test_release_after_forget_interp_changes_nothing),
+        T(test_items_without_a_free_function_are_left_alone),
         T(test_out_of_memory_paths),
         T(test_blocked_receiver_woken_by_send_nowait),
         T(test_blocked_sender_released_by_receipt),

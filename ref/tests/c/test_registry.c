@@ -130,6 +130,25 @@ test_close_claims_then_removes_or_releases(void **unused)
 }
 
 static void
+test_ending_a_claim_on_an_unknown_id_changes_nothing(void **unused)
+{
+    (void)unused;
+    void *state = NULL;
+    int running = 1;
+    registry_interp_add(1, &token_a, 0);
+    registry_interp_add(2, &token_b, 0);
+    assert_int_equal(registry_interp_begin_run(1, &state), REG_OK);
+    assert_int_equal(registry_interp_begin_close(2, &state), REG_OK);
+    /* Id 3 was never recorded: neither end touches another entry. */
+    registry_interp_end_run(3);
+    registry_interp_end_close(3, 1);
+    assert_ids((int64_t[]){1, 2}, 2);
+    assert_int_equal(registry_interp_is_running(1, NULL, &running), REG_OK);
+    assert_true(running);
+    assert_int_equal(registry_interp_begin_run(2, &state), REG_BUSY); /* still being closed */
+}
+
+static void
 test_out_of_memory_is_reported(void **unused)
 {
     (void)unused;
@@ -167,6 +186,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_run_claims_exclusively, reset, reset),
         cmocka_unit_test_setup_teardown(test_busy_callback_decides_for_idle_entries, reset, reset),
         cmocka_unit_test_setup_teardown(test_close_claims_then_removes_or_releases, reset, reset),
+        cmocka_unit_test_setup_teardown(test_ending_a_claim_on_an_unknown_id_changes_nothing, reset,
+                                        reset),
         cmocka_unit_test_setup_teardown(test_out_of_memory_is_reported, reset, reset),
         cmocka_unit_test_setup_teardown(test_growth_keeps_every_entry, reset, reset),
     };
