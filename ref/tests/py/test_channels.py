@@ -209,6 +209,13 @@ class EndObjectTests(unittest.TestCase):
         self.assertFalse(5 == S(5))
         self.assertNotEqual(R(0), interpref.Interpreter(0))
 
+    def test_ordering_is_not_defined(self):
+        for cls in (interpref.RecvChannel, interpref.SendChannel):
+            for compare in (lambda a, b: a < b, lambda a, b: a <= b,
+                            lambda a, b: a > b, lambda a, b: a >= b):
+                with self.subTest(cls=cls.__name__), self.assertRaises(TypeError):
+                    compare(cls(1), cls(2))
+
     def test_hash_is_the_hash_of_the_id(self):
         for cls in (interpref.RecvChannel, interpref.SendChannel):
             for n in (0, 7, 2**40, 2**63 - 1):
@@ -247,6 +254,25 @@ class EndObjectTests(unittest.TestCase):
             send.send(1)
         with self.assertRaises(interpref.ChannelNotFoundError):
             send.send_nowait(1)
+        self.assertNotIn(cid, channel_ids())
+
+    def test_ends_made_before_their_channel_bind_once_it_exists(self):
+        # Ids only grow: the next channel gets the id after the last one.
+        cid = new_channel_id() + 1
+        early_recv = interpref.RecvChannel(cid)
+        early_send = interpref.SendChannel(cid)
+        recv, send = interpref.create_channel()
+        self.assertEqual(recv.id, cid)
+        self.assertIs(early_send.send_nowait('through the early SendChannel'), False)
+        self.assertEqual(recv.recv_nowait(), 'through the early SendChannel')
+        send.send_nowait('to the early RecvChannel')
+        self.assertEqual(early_recv.recv_nowait(), 'to the early RecvChannel')
+        # Bound, they hold the channel like any end.
+        del recv, send
+        self.assertIn(cid, channel_ids())
+        del early_send
+        self.assertIn(cid, channel_ids())
+        del early_recv
         self.assertNotIn(cid, channel_ids())
 
     def test_channel_not_found_caught_inside_a_sub(self):
@@ -734,6 +760,28 @@ class ChannelNotEmptyTests(unittest.TestCase):
         # Empty it from outside through a new end, then closing works.
         self.assertEqual(interpref.RecvChannel(cid).recv_nowait(), 'x')
         interp.close()
+        self.assertNotIn(cid, channel_ids())
+
+    def test_ends_held_only_by_garbage_do_not_refuse_close(self):
+        # The sub's last references to both ends are in an unreachable cycle:
+        # garbage holds nothing, so close() collects it and goes ahead.
+        interp = interpref.create()
+        self.addCleanup(support.close_if_alive, interp)
+        recv, send = interpref.create_channel()
+        cid = recv.id
+        interp.run("""if True:
+            class Holder:
+                pass
+            holder = Holder()
+            holder.cycle = holder
+            holder.ends = channels
+            del holder, channels
+            """, channels=(recv, send))
+        send.send_nowait('queued')
+        del recv, send
+        self.assertIn(cid, channel_ids())
+        interp.close()
+        self.assertNotIn(interp, interpref.list_all())
         self.assertNotIn(cid, channel_ids())
 
     def test_close_allowed_when_another_interpreter_holds_an_end(self):

@@ -158,6 +158,33 @@ class CreateTests(unittest.TestCase):
         self.assertEqual(got[2], 0)
         self.assertNotIn(inner_id, ids(interpref.list_all()))
 
+    @unittest.skipIf(sys.version_info >= (3, 13),
+                     'CPython 3.13 ends the process (Py_ExitStatusException) when an audit '
+                     'hook refuses a new interpreter')
+    def test_creation_refused_by_an_audit_hook_is_a_runtime_error(self):
+        # CPython cannot create the interpreter when an audit hook refuses
+        # it.  In a process of its own: audit hooks cannot be removed.
+        proc = support.run_script("""if True:
+            import sys
+            refusing = True
+            def refuse(event, args):
+                if refusing and event == 'cpython.PyInterpreterState_New':
+                    raise PermissionError('no subinterpreters here')
+            sys.addaudithook(refuse)
+            before = interpref.list_all()
+            try:
+                interpref.create()
+            except RuntimeError as exc:
+                print(str(exc).startswith('interpreter creation failed'))
+            print(interpref.list_all() == before)
+            refusing = False
+            interp = interpref.create()
+            interp.run('x = 1')
+            print(interpref.list_all() == before + [interp])
+            """)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.splitlines(), ['True', 'True', 'True'])
+
 
 class ListAllTests(unittest.TestCase):
 
@@ -597,6 +624,44 @@ class ProcessExitTests(unittest.TestCase):
             print('exiting', flush=True)
             """, timeout=support.JOIN_TIMEOUT)
         self.assertEqual(proc.stdout.strip(), 'exiting', proc.stderr)
+
+    def test_closing_at_exit_leaves_a_running_interpreter_alone(self):
+        # What atexit calls (interpref._atexit), called while a run() is
+        # blocked in another thread: the idle sub is closed, the running one
+        # is skipped without an error, and its run() completes normally.
+        busy = new_interpreter(self)
+        idle = interpref.create()
+        self.addCleanup(support.close_if_alive, idle)
+        recv, send = interpref.create_channel()
+        call = support.Call(self, lambda: busy.run('channels[0].recv()', channels=(recv, None)))
+        support.wait_until(busy.is_running, 'running')
+        call.assert_blocked('the run()')
+        self.assertIsNone(interpref._atexit())
+        self.assertIn(busy, interpref.list_all())
+        self.assertNotIn(idle, interpref.list_all())
+        send.send_nowait('done')
+        self.assertIsNone(call.value())
+        busy.close()
+
+    def test_closing_at_exit_leaves_an_interpreter_with_a_live_thread_alone(self):
+        # The sub's thread was started with _thread, so threading (whose
+        # _shutdown() would wait for it) was never imported there: nothing
+        # can end the thread, and the interpreter is left alone.
+        interp = new_interpreter(self, isolated=False)
+        recv, send = interpref.create_channel()
+        interp.run("""if True:
+            import _thread
+            _thread.start_new_thread(lambda inbox: inbox.recv(), (channels[0],))
+            del channels
+            """, channels=(recv, None))
+        self.assertTrue(interp.is_running())
+        self.assertIsNone(interpref._atexit())
+        self.assertIn(interp, interpref.list_all())
+        send.send_nowait('go')
+        support.wait_until(lambda: not interp.is_running(), 'done with its thread')
+        got = run_and_collect(interp, "import sys\nout.send_nowait(int('threading' in sys.modules))")
+        self.assertEqual(got, [0])
+        interp.close()
 
     def test_exit_status_requested_by_main_is_kept(self):
         proc = support.run_script("""if True:
