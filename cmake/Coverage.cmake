@@ -5,7 +5,9 @@
 #   cmake --build --preset coverage --target coverage   (or: tools/coverage)
 #
 # The target builds everything, deletes the old counters (*.gcda), runs the
-# whole CTest run of the tree, then has gcovr report two groups separately:
+# whole CTest run of the tree (the `coverage` preset also turns on
+# INTERPCHECK_FAULT_INJECTION, so the allocation-failure tests of label fault
+# are part of it), then has gcovr report two groups separately:
 #
 #   group    files                          thresholds (cache, below)
 #   ref      ref/*.c, ref/*.h               lines 100 %, branches 95 %

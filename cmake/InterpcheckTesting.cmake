@@ -150,9 +150,11 @@ function(interpcheck_add_py_test name)
 endfunction()
 
 # --- Allocation fault injection (label fault) ---------------------------------------
-# Only in trees configured with INTERPCHECK_FAULT_INJECTION (the `fault`
-# preset): the walk needs interpref's private _fault_after()/_fault_calls(),
-# which other builds do not have.  Declared here, in the top-level directory,
+# Only in trees configured with INTERPCHECK_FAULT_INJECTION (the `fault` and
+# `coverage` presets): the tests need interpref's private
+# _fault_after()/_fault_calls(), which other builds do not have.  Without the
+# sanitizers (coverage) nothing checks for leaks at exit; every other check
+# of theirs holds.  Declared here, in the top-level directory,
 # because ref/CMakeLists.txt only globs tests/py, tests/stress and tests/c;
 # add_test() resolves the interpref-embed target at generation time.
 if(BUILD_TESTING AND INTERPCHECK_FAULT_INJECTION)
@@ -160,4 +162,8 @@ if(BUILD_TESTING AND INTERPCHECK_FAULT_INJECTION)
     FILE "${CMAKE_SOURCE_DIR}/ref/tests/fault/test_fault_walk.py"
     LABELS ref fault
     TIMEOUT 1200)
+  # Targeted failures in states the walk's workload does not reach.
+  interpcheck_add_py_test(ref.fault.test_fault_sites
+    FILE "${CMAKE_SOURCE_DIR}/ref/tests/fault/test_fault_sites.py"
+    LABELS ref fault)
 endif()

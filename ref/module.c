@@ -152,7 +152,8 @@ module_atexit(PyObject *module, PyObject *unused)
 
 #ifdef INTERPCHECK_FAULT_INJECTION
 /*
- * Test-only (CMake option INTERPCHECK_FAULT_INJECTION, the `fault` preset):
+ * Test-only (CMake option INTERPCHECK_FAULT_INJECTION, the `fault` and
+ * `coverage` presets):
  * SQLite-style fault injection over alloc.h, for ref/tests/fault/.
  *
  *   _fault_after(n)   n >= 0: the allocation after the next n that succeed

@@ -1,7 +1,9 @@
 """Allocation-failure walk over interpref (SQLite-style fault injection).
 
 Needs a tree configured with INTERPCHECK_FAULT_INJECTION (the `fault`
-preset: Debug, ASan + UBSan), whose interpref has the private functions
+preset: Debug, ASan + UBSan; the `coverage` preset runs it too, without
+sanitizers, so without the leak check), whose interpref has the private
+functions
 
     _fault_after(n)   the allocation after the next n that succeed fails, and
                       so does every later one, until _fault_after(-1) disarms
