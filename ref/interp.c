@@ -652,6 +652,13 @@ static void
 capture_failure(run_failure *failure)
 {
     failure->raised = 1;
+    if (!PyErr_Occurred()) {
+        /* GCOVR_EXCL_START: 3.11's PyRun_StringFlags() can return NULL with no
+         * exception set when CPython itself runs out of memory; describe that
+         * rather than dereference a NULL exception. */
+        PyErr_SetString(PyExc_SystemError, "the code failed without setting an exception");
+        /* GCOVR_EXCL_STOP */
+    }
     PyObject *exc = fetch_exception();
     PyTypeObject *type = Py_TYPE(exc);
     PyObject *qualname = PyType_GetQualName(type);
