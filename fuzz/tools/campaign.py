@@ -570,10 +570,7 @@ def fmt(n):
 
 def write_report(args, results, started, path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
-                 stderr=subprocess.DEVNULL).stdout.decode().strip() or "?"
-    dirty = run(["git", "-C", ROOT, "status", "--porcelain", "--", "ref", "tools/interpcheck",
-                 "fuzz"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.strip()
+    commit, dirty = args.commit, args.dirty
     py = run(["pkg-config", "--modversion", "python3-embed"], stdout=subprocess.PIPE,
              stderr=subprocess.DEVNULL).stdout.decode().strip()
     L = []
@@ -753,6 +750,12 @@ def main(argv):
     if args.gcov_tree:
         args.gcov_tree = os.path.abspath(args.gcov_tree)
     started = datetime.datetime.now()
+    # The source as it is when the binaries are built (others may commit
+    # while the campaign runs).
+    args.commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
+                      stderr=subprocess.DEVNULL).stdout.decode().strip() or "?"
+    args.dirty = run(["git", "-C", ROOT, "status", "--porcelain", "--", "ref", "tools/interpcheck",
+                      "fuzz"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.strip()
     stamp = started.strftime("%Y%m%d-%H%M%S")
     args.work_root = os.path.abspath(args.work_dir or os.path.join(args.build_dir, "campaigns", stamp))
     if args.smoke:
