@@ -727,19 +727,20 @@ def render_profiles(results, add):
                 add("| `%s` | %.1f %% |" % (sym, pc[sym]))
         gc_share = pc.get("PyGC_Collect", 0)
         fix_share = pc.get("prepare_threading_shutdown", 0)
-        gaps = ["%.1f %% (%s)" % ((1 - g["ratio"]) * 100,
-                                  "isolated" if g["kind"] == "isolated" else "not isolated")
-                for g in results["goals"]
-                if g["id"] == "lifecycle-5pct" and g["group"] == group and "ratio" in g]
+        ratios = ["%.3f (%s)" % (g["ratio"], "isolated" if g["kind"] == "isolated"
+                                 else "not isolated")
+                  for g in results["goals"]
+                  if g["id"] == "lifecycle-5pct" and g["group"] == group and "ratio" in g]
         add("")
         text = ("CPython's `destroy()` is `Py_EndInterpreter()` and little else. interpref's "
-                "`close()` (`destroy()` in `ref/interp.c`) runs `PyGC_Collect()` only when "
-                "`channel_check_interp_close()` reports items that would be lost (never in "
-                "this loop), and on 3.11/3.12 `prepare_threading_shutdown()` compiles its "
-                "fix-up only when the interpreter imported `threading` (never in this loop): "
-                "%.1f %% and %.1f %% of the samples here" % (gc_share, fix_share))
-        text += ("; the measured gap to CPython's low level (CPU time) is %s."
-                 % (", ".join(gaps) or "n/a"))
+                "`close()` (`destroy()` in `ref/interp.c`) calls `PyGC_Collect()` only when "
+                "`channel_check_interp_close()` reports items that would be lost, and on "
+                "3.11/3.12 `prepare_threading_shutdown()` compiles its fix-up only when the "
+                "interpreter imported `threading`; neither happens in this loop, and the "
+                "samples under those names (%.1f %% and %.1f %%) are within CPython's own "
+                "teardown" % (gc_share, fix_share))
+        text += ("; the timed ratio interpref ÷ CPython low-level (CPU time) is %s."
+                 % (", ".join(ratios) or "n/a"))
         add(text)
         add("")
         counts = [(kind, instructions_ratio(results, group, kind))
