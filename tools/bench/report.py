@@ -8,9 +8,11 @@ results.json (raw numbers, latency samples left out).
 
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 
 IMPL = {
@@ -322,9 +324,11 @@ def write(results, md_path, plot_dir, replot=True):
     notes = []
     if not replot:
         plots = sorted(f for f in os.listdir(plot_dir) if f.endswith(".svg"))
+        rel_plots = os.path.relpath(plot_dir, os.path.dirname(md_path))
+        md = render(results, plots, rel_plots, notes)
         with open(md_path, "w") as f:
-            f.write(render(results, plots, os.path.relpath(plot_dir, os.path.dirname(md_path)),
-                           notes))
+            f.write(md)
+        write_html(md, md_path, plot_dir, rel_plots)
         return
     tmp = tempfile.mkdtemp(prefix="interpcheck-bench-plot-")
     try:
@@ -340,6 +344,46 @@ def write(results, md_path, plot_dir, replot=True):
     md = render(results, plots, rel_plots, notes)
     with open(md_path, "w") as f:
         f.write(md)
+    write_html(md, md_path, plot_dir, rel_plots)
+
+
+def write_html(md, md_path, plot_dir, rel_plots):
+    """The same report as one self-contained HTML file (plots inlined), next to the Markdown.
+
+    Rendered by Python-Markdown (Debian's python3-markdown, which tools/bench/run
+    installs); this script runs without site (-S), so Debian's dist-packages
+    folder is added by hand.  Without the package the HTML is left out, with a
+    message, and the Markdown stays complete.
+    """
+    html_path = os.path.splitext(md_path)[0] + ".html"
+    dist = "/usr/lib/python3/dist-packages"
+    if os.path.isdir(dist) and dist not in sys.path:
+        sys.path.append(dist)
+    try:
+        import markdown
+    except ImportError:
+        sys.stderr.write("report: python3-markdown missing: %s not written\n" % html_path)
+        return
+    body = markdown.markdown(md, extensions=["tables"], output_format="html")
+    # Inline each plot: the file then stands alone (a CI artifact, an e-mail).
+    for name in sorted(os.listdir(plot_dir)):
+        if name.endswith(".svg"):
+            with open(os.path.join(plot_dir, name)) as f:
+                svg = f.read()
+            svg = svg[svg.find("<svg"):]   # drop the XML declaration and doctype
+            body = re.sub(r'<img alt="([^"]*)" src="%s"\s*/?>'
+                          % re.escape("%s/%s" % (rel_plots, name)),
+                          lambda m: '<figure>%s<figcaption>%s</figcaption></figure>'
+                          % (svg, m.group(1)), body)
+    style = ("body{font:15px/1.45 system-ui,sans-serif;max-width:70em;margin:2em auto;"
+             "padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0}"
+             "th,td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}"
+             "th{background:#f3f3f3}code{background:#f6f6f6;padding:0 .2em}"
+             "figure{margin:1em 0}svg{max-width:100%;height:auto}")
+    with open(html_path, "w") as f:
+        f.write('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+                "<title>interpcheck performance</title><style>%s</style></head><body>\n"
+                "%s\n</body></html>\n" % (style, body))
 
 
 def render(results, plots, rel_plots, notes):
