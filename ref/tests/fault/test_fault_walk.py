@@ -272,6 +272,13 @@ def workload(ctx):
     # -- blocking send()/recv() between threads of main --
     ctx.step = 'blocking in main'
     r_blk, s_blk = ctx.channel('blk')
+    # The 2 ms pauses below only bias which call blocks first, so that the
+    # allocation sequence (hand-over to a waiting receiver, or a queued item
+    # and a waiting sender) is usually the same in the counting run and in
+    # each walked run.  No check depends on the order: both orders must end
+    # with the object received and send() returning None, and a walked run
+    # whose order differs still has to fail cleanly (at worst its N counts as
+    # "not reached" in the summary).
     for receiver_first in (True, False):
         for obj in (2**200 + 1, 'long ' * 20000, b'', None, r_other):
             if receiver_first:
