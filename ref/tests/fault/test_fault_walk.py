@@ -272,22 +272,20 @@ def workload(ctx):
     # -- blocking send()/recv() between threads of main --
     ctx.step = 'blocking in main'
     r_blk, s_blk = ctx.channel('blk')
-    # The 2 ms pauses below only bias which call blocks first, so that the
-    # allocation sequence (hand-over to a waiting receiver, or a queued item
-    # and a waiting sender) is usually the same in the counting run and in
-    # each walked run.  No check depends on the order: both orders must end
-    # with the object received and send() returning None, and a walked run
-    # whose order differs still has to fail cleanly (at worst its N counts as
-    # "not reached" in the summary).
+    # Which call blocks first only shapes the allocation sequence (hand-over
+    # to a waiting receiver, or a queued item and a waiting sender); no check
+    # depends on it: both orders must end with the object received and send()
+    # returning None, and a walked run whose order differs from the counting
+    # run's still has to fail cleanly (at worst its N counts as "not
+    # reached").  Nothing waits for the first thread to block: Thread.start()
+    # hands it the GIL, which it normally keeps until its call blocks.
     for receiver_first in (True, False):
         for obj in (2**200 + 1, 'long ' * 20000, b'', None, r_other):
             if receiver_first:
                 rx = ctx.spawn('recv', r_blk.recv)
-                time.sleep(0.002)
                 tx = ctx.spawn('send', lambda obj=obj: s_blk.send(obj))
             else:
                 tx = ctx.spawn('send', lambda obj=obj: s_blk.send(obj))
-                time.sleep(0.002)
                 rx = ctx.spawn('recv', r_blk.recv)
             got, sent = ctx.finish(rx, tx)
             check(same(got, obj), 'blocking: sent %s, received %s' % (describe(obj), describe(got)))
