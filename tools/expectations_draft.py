@@ -6,9 +6,10 @@ it breaks quoted from SPEC.md.
     python3 tools/expectations_draft.py --spec conformance/SPEC.md \\
         --jsonl reports/matrix/cpython-3.13.jsonl --title "CPython 3.13 (...)" > FILE
 
-A draft is a starting point: read every entry, put the clause the failure is
-really about first (the draft takes the scenario's first clause), and say
-why in words where the quote does not.  --like FILE reuses the reviewed
+Each entry names the clause the failure is charged to (the clause of the step
+that decided it, the `clause` field of the runner's JSON lines; `-` for a
+set-up step), as the runner requires.  A draft is a starting point: read
+every entry and say why in words where the quote does not.  --like FILE reuses the reviewed
 entry of a similar version (same scenario, same outcome) as it is.  Scenarios listed in --skip (id and
 reason, tab-separated) become SKIP entries: known hangs and crashes.
 """
@@ -76,10 +77,18 @@ def main(argv):
         if (r["id"], r["outcome"]) in like and r["id"] not in skips:
             out.write(like[(r["id"], r["outcome"])] + "\n")
             continue
-        clause = r["clauses"][0]
+        # The runner charges a failure to the clause of its deciding step; a
+        # SKIP entry is never run, so it names the scenario's first clause.
+        if r["id"] in skips:
+            clause = r.get("clause") or r["clauses"][0]
+        else:
+            clause = r.get("clause") or "-"
         level, text = clauses.get(clause, ("?", "?"))
         if r["id"] in skips:
             outcome, reason = "SKIP", skips[r["id"]]
+        elif clause == "-":
+            outcome = r["outcome"]
+            reason = "a set-up step failed, so no clause of the scenario was checked"
         else:
             outcome = r["outcome"]
             reason = "SPEC %s (%s) requires: %s" % (clause, level, one_line(text, 400))

@@ -4,12 +4,26 @@ JSON-lines reports of several interpcheck runs.
     python3 tools/matrix_report.py --spec conformance/SPEC.md --out reports \\
         --run LABEL=PATH.jsonl [--run ...] --command "the command that made the runs"
 
-The grid is clause x implementation.  A cell aggregates the raw outcomes of
-every scenario citing the clause (the outcome before expectation files are
-applied: the matrix shows deviations, it does not excuse them): PASS when all
-passed, otherwise the worst outcome with the count that passed.  Each cell
+The grid is clause x implementation.  A cell counts clauses from steps
+(conformance/FORMAT.md, section 7): a failure is charged to the clause of
+the step that decided it, so in each scenario citing the clause, the clause
+passed (every step checking it ran and passed), failed (the failure is
+charged to it) or was not reached (the scenario stopped earlier, at a step
+charged to another clause or at a set-up step).  The cell is FAIL (or
+TIMEOUT, CRASH: the worst) when it failed in any scenario, PASS when it
+passed in all of them, otherwise not reached; it shows how many passed.
+Outcomes are the raw ones, before expectation files are applied: the matrix
+shows deviations, it does not excuse them.  Per implementation the matrix
+also lists its root deviations: the distinct clauses failures are charged
+to, each with the scenarios it stopped, and the set-up failures.  Each cell
 links to the list of its scenarios with what happened.  The HTML page is
 self-contained (no external resources).
+
+It reads the JSON lines the runner writes with --jsonl (fields `clause`,
+`setup_failed`, `clauses_passed`, `clauses_failed`, `clauses_not_reached`).
+Reports of an older runner, without them, still load: a passing scenario
+passes all its clauses, any other outcome fails them all (the old,
+scenario-level charging), and their failures are listed as unattributed.
 
 Standard library only; runs on any Python 3.8+.
 """
@@ -26,6 +40,9 @@ import sys
 CLAUSE = re.compile(r"^- \*\*([A-Z][A-Z0-9-]*)\*\* \((MUST|SHOULD|MAY|IMPL)\): (.+)$")
 # Worst first: what a cell shows when its scenarios disagree.
 SEVERITY = ["CRASH", "TIMEOUT", "ERROR", "FAIL", "SKIP", "PASS"]
+# The raw outcomes charged to a step (FORMAT.md section 7).
+FAILURES = ("CRASH", "TIMEOUT", "FAIL")
+NOT_REACHED = "not reached"
 
 
 def read_spec(path):
@@ -58,13 +75,60 @@ def suite_version(root):
         return "unknown"
 
 
-def cell_of(outcomes):
-    """(status, passed, total) for the outcomes of one clause on one implementation."""
-    if not outcomes:
-        return ("-", 0, 0)
-    passed = sum(1 for o in outcomes if o == "PASS")
-    worst = min(outcomes, key=SEVERITY.index)
-    return (worst, passed, len(outcomes))
+def clause_states(r):
+    """{clause: "passed" | "failed" | "not reached"} for one JSON-lines record."""
+    if "clauses_passed" in r:
+        states = {c: NOT_REACHED for c in r["clauses"]}
+        states.update((c, "passed") for c in r["clauses_passed"])
+        states.update((c, "failed") for c in r["clauses_failed"])
+        return states
+    # An older runner's report: scenario-level charging.
+    if r["outcome"] == "PASS":
+        return {c: "passed" for c in r["clauses"]}
+    if r["outcome"] in FAILURES:
+        return {c: "failed" for c in r["clauses"]}
+    return {c: NOT_REACHED for c in r["clauses"]}
+
+
+def is_selftest_pass(r):
+    """A harness self-test (verdict: FAIL) that failed as it must: no deviation."""
+    return r["outcome"] == "FAIL" and r["verdict"] == "PASS"
+
+
+def cell_of(cid, records):
+    """(status, passed, failed, total) for one clause over the records citing it."""
+    if not records:
+        return ("-", 0, 0, 0)
+    states = [clause_states(r)[cid] for r in records]
+    passed = states.count("passed")
+    failed = [r["outcome"] for r, state in zip(records, states) if state == "failed"]
+    if failed:
+        status = min(failed, key=SEVERITY.index)
+    elif passed == len(records):
+        status = "PASS"
+    else:
+        status = NOT_REACHED
+    return (status, passed, len(failed), len(records))
+
+
+def root_causes(results, levels):
+    """The distinct clauses failures are charged to, each with the scenarios
+    it stopped (most first), the set-up failures, and failures a report
+    without step clauses cannot attribute."""
+    stopped, setup, unattributed = {}, [], []
+    for r in results:
+        if r["outcome"] not in FAILURES or is_selftest_pass(r):
+            continue
+        if "clause" not in r:
+            unattributed.append(r["id"])
+        elif r["clause"] is None:
+            setup.append(r["id"])
+        else:
+            stopped.setdefault(r["clause"], []).append(r["id"])
+    causes = [{"clause": c, "level": levels.get(c, "?"), "scenarios": sorted(ids)}
+              for c, ids in stopped.items()]
+    causes.sort(key=lambda c: (-len(c["scenarios"]), c["clause"]))
+    return causes, sorted(setup), sorted(unattributed)
 
 
 def build(args):
@@ -90,26 +154,35 @@ def build(args):
                "cells": []}
         for run in runs:
             mine = [r for r in run["results"] if cid in r["clauses"]]
-            status, passed, total = cell_of([r["outcome"] for r in mine])
+            status, passed, failed, total = cell_of(cid, mine)
             row["cells"].append({
-                "impl": run["label"], "status": status, "passed": passed, "total": total,
+                "impl": run["label"], "status": status, "passed": passed, "failed": failed,
+                "not_reached": total - passed - failed, "total": total,
                 "scenarios": [{"id": r["id"], "outcome": r["outcome"], "verdict": r["verdict"],
+                               "state": clause_states(r)[cid], "charged": r.get("clause"),
+                               "setup_failed": r.get("setup_failed", False),
                                "message": r.get("message"), "line": r.get("line"),
                                "path": r.get("path")} for r in mine],
             })
         grid.append(row)
+    levels = {cid: clauses[cid]["level"] for cid in clauses}
     totals = []
     for index, run in enumerate(runs):
         counts = {}
         for r in run["results"]:
             counts[r["outcome"]] = counts.get(r["outcome"], 0) + 1
-        clause_pass = sum(1 for row in grid if row["cells"][index]["status"] == "PASS")
+        statuses = [row["cells"][index]["status"] for row in grid]
         must = [row for row in grid if row["level"] == "MUST"]
         must_pass = sum(1 for row in must if row["cells"][index]["status"] == "PASS")
+        causes, setup, unattributed = root_causes(run["results"], levels)
         totals.append({"impl": run["label"], "python": run["python"],
                        "scenarios": len(run["results"]), "outcomes": counts,
-                       "clauses_passed": clause_pass, "clauses": len(grid),
-                       "must_passed": must_pass, "must": len(must)})
+                       "clauses_passed": statuses.count("PASS"), "clauses": len(grid),
+                       "clauses_failed": sum(1 for s in statuses if s in FAILURES),
+                       "clauses_not_reached": statuses.count(NOT_REACHED),
+                       "must_passed": must_pass, "must": len(must),
+                       "root_causes": causes, "setup_failures": setup,
+                       "unattributed_failures": unattributed})
     root = os.path.dirname(os.path.dirname(os.path.abspath(args.spec)))
     provenance = {
         "suite_version": suite_version(root),
@@ -129,6 +202,7 @@ def write_json(matrix, path):
 
 
 def cell_text(cell):
+    """PASS; or the worst outcome, or "not reached", with how many scenarios passed."""
     if cell["status"] == "-":
         return "-"
     if cell["status"] == "PASS":
@@ -136,16 +210,50 @@ def cell_text(cell):
     return "%s %d/%d" % (cell["status"], cell["passed"], cell["total"])
 
 
+def css_class(status):
+    return status.replace(" ", "-")
+
+
 def totals_table(matrix):
     lines = ["| implementation | Python | scenarios | PASS | FAIL | TIMEOUT | CRASH | ERROR | "
-             "SKIP | clauses passed | MUST clauses passed |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "SKIP | clauses passed | failed | not reached | root causes | "
+             "MUST clauses passed |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for t in matrix["totals"]:
         o = t["outcomes"]
-        lines.append("| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d/%d | %d/%d |" % (
-            t["impl"], t["python"], t["scenarios"], o.get("PASS", 0), o.get("FAIL", 0),
-            o.get("TIMEOUT", 0), o.get("CRASH", 0), o.get("ERROR", 0), o.get("SKIP", 0),
-            t["clauses_passed"], t["clauses"], t["must_passed"], t["must"]))
+        lines.append("| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d/%d | %d | %d | %d | "
+                     "%d/%d |" % (
+                         t["impl"], t["python"], t["scenarios"], o.get("PASS", 0),
+                         o.get("FAIL", 0), o.get("TIMEOUT", 0), o.get("CRASH", 0),
+                         o.get("ERROR", 0), o.get("SKIP", 0), t["clauses_passed"], t["clauses"],
+                         t["clauses_failed"], t["clauses_not_reached"], len(t["root_causes"]),
+                         t["must_passed"], t["must"]))
+    return lines
+
+
+def root_cause_lines(matrix):
+    """Markdown: per implementation, its root deviations and set-up failures."""
+    lines = ["## Root deviations", "",
+             "Per implementation, the distinct clauses its failures are charged to (the clause "
+             "of the step that decided each failing scenario), with the scenarios each one "
+             "stopped; a scenario a deviation stops early does not count against the clauses "
+             "it did not reach.", ""]
+    for t in matrix["totals"]:
+        lines += ["### %s (Python %s)" % (t["impl"], t["python"]), ""]
+        if not (t["root_causes"] or t["setup_failures"] or t["unattributed_failures"]):
+            lines += ["No failure.", ""]
+            continue
+        lines += ["| clause | level | scenarios stopped |", "|---|---|---|"]
+        for cause in t["root_causes"]:
+            lines.append("| %s | %s | %d: %s |" % (
+                cause["clause"], cause["level"], len(cause["scenarios"]),
+                ", ".join("`%s`" % i for i in cause["scenarios"])))
+        for label, ids in (("set-up", t["setup_failures"]),
+                           ("unattributed", t["unattributed_failures"])):
+            if ids:
+                lines.append("| (%s) | | %d: %s |" % (label, len(ids),
+                                                      ", ".join("`%s`" % i for i in ids)))
+        lines.append("")
     return lines
 
 
@@ -176,9 +284,13 @@ def write_markdown(matrix, path, html_name):
                                                          p["date"]),
              "- command: `%s`" % p["command"], "",
              "## Totals", ""] + totals_table(matrix)
-    lines += ["", "## Clauses", "",
-              "A cell is PASS when every scenario citing the clause passed; otherwise the worst "
-              "outcome and how many of its scenarios passed.", "",
+    lines += [""] + root_cause_lines(matrix)
+    lines += ["## Clauses", "",
+              "A cell is PASS when, in every scenario citing the clause, every step that checks "
+              "it ran and passed; FAIL (TIMEOUT, CRASH) when a failure was charged to it in some "
+              "scenario; \"not reached\" when neither: the scenarios that did not pass it "
+              "stopped before checking it. The count is how many of its scenarios passed it.",
+              "",
               "| clause | level | " + " | ".join(matrix["implementations"]) + " |",
               "|---|---|" + "---|" * len(matrix["implementations"])]
     for row in matrix["grid"]:
@@ -194,6 +306,7 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-
 th{background:#f3f3f3;position:sticky;top:0}
 .PASS{background:#d8f5d0}.FAIL{background:#ffd6d6}.TIMEOUT{background:#ffe9b3}
 .CRASH{background:#e9b3ff}.ERROR{background:#ffc9a3}.SKIP{background:#e6e6e6}
+.not-reached{background:#e6e6e6;color:#555}
 a{color:inherit}details{margin:.3em 0}code{font-size:90%}
 """
 
@@ -209,22 +322,46 @@ def write_html(matrix, path):
                                              esc(p["date"]), esc(p["command"])),
            "<h2>Totals</h2><table><tr><th>implementation</th><th>Python</th><th>scenarios</th>"
            "<th>PASS</th><th>FAIL</th><th>TIMEOUT</th><th>CRASH</th><th>ERROR</th><th>SKIP</th>"
-           "<th>clauses passed</th><th>MUST clauses passed</th></tr>"]
+           "<th>clauses passed</th><th>failed</th><th>not reached</th><th>root causes</th>"
+           "<th>MUST clauses passed</th></tr>"]
     for t in matrix["totals"]:
         o = t["outcomes"]
-        out.append("<tr><td>%s</td><td>%s</td><td>%d</td>%s<td>%d/%d</td><td>%d/%d</td></tr>" % (
-            esc(t["impl"]), esc(t["python"]), t["scenarios"],
-            "".join("<td class='%s'>%d</td>" % (k, o.get(k, 0))
-                    for k in ("PASS", "FAIL", "TIMEOUT", "CRASH", "ERROR", "SKIP")),
-            t["clauses_passed"], t["clauses"], t["must_passed"], t["must"]))
-    out.append("</table><h2>Clauses</h2><table><tr><th>clause</th><th>level</th>%s</tr>"
+        out.append("<tr><td>%s</td><td>%s</td><td>%d</td>%s<td>%d/%d</td><td>%d</td><td>%d</td>"
+                   "<td>%d</td><td>%d/%d</td></tr>" % (
+                       esc(t["impl"]), esc(t["python"]), t["scenarios"],
+                       "".join("<td class='%s'>%d</td>" % (k, o.get(k, 0))
+                               for k in ("PASS", "FAIL", "TIMEOUT", "CRASH", "ERROR", "SKIP")),
+                       t["clauses_passed"], t["clauses"], t["clauses_failed"],
+                       t["clauses_not_reached"], len(t["root_causes"]), t["must_passed"],
+                       t["must"]))
+    out.append("</table><h2>Root deviations</h2><p>Per implementation, the distinct clauses its "
+               "failures are charged to, with the scenarios each one stopped.</p>")
+    for t in matrix["totals"]:
+        out.append("<h3>%s (Python %s)</h3>" % (esc(t["impl"]), esc(t["python"])))
+        if not (t["root_causes"] or t["setup_failures"] or t["unattributed_failures"]):
+            out.append("<p>No failure.</p>")
+            continue
+        out.append("<table><tr><th>clause</th><th>level</th><th>scenarios stopped</th></tr>")
+        for cause in t["root_causes"]:
+            anchor = "%s--%s" % (cause["clause"], t["impl"])
+            out.append("<tr><td><a href='#%s'>%s</a></td><td>%s</td><td>%d: %s</td></tr>" % (
+                esc(anchor), esc(cause["clause"]), esc(cause["level"]),
+                len(cause["scenarios"]),
+                ", ".join("<code>%s</code>" % esc(i) for i in cause["scenarios"])))
+        for label, ids in (("set-up", t["setup_failures"]),
+                           ("unattributed", t["unattributed_failures"])):
+            if ids:
+                out.append("<tr><td>(%s)</td><td></td><td>%d: %s</td></tr>" % (
+                    label, len(ids), ", ".join("<code>%s</code>" % esc(i) for i in ids)))
+        out.append("</table>")
+    out.append("<h2>Clauses</h2><table><tr><th>clause</th><th>level</th>%s</tr>"
                % "".join("<th>%s</th>" % esc(i) for i in matrix["implementations"]))
     for row in matrix["grid"]:
         cells = []
         for c in row["cells"]:
             anchor = "%s--%s" % (row["clause"], c["impl"])
             cells.append("<td class='%s'><a href='#%s'>%s</a></td>"
-                         % (esc(c["status"]), esc(anchor), esc(cell_text(c))))
+                         % (esc(css_class(c["status"])), esc(anchor), esc(cell_text(c))))
         out.append("<tr><td title='%s'>%s</td><td>%s</td>%s</tr>" % (
             esc(row["text"]), esc(row["clause"]), esc(row["level"]), "".join(cells)))
     out.append("</table><h2>Details</h2>")
@@ -236,8 +373,18 @@ def write_html(matrix, path):
                           esc(row["clause"]), esc(c["impl"]), esc(cell_text(c)),
                           esc(row["text"])))
             for s in c["scenarios"]:
-                out.append("<li class='%s'><code>%s</code> %s%s</li>" % (
-                    esc(s["outcome"]), esc(s["id"]), esc(s["outcome"]),
+                # What the scenario says of this clause, and where it stopped.
+                if s["outcome"] == "PASS" or s["state"] == "passed":
+                    where = ""
+                elif s["charged"]:
+                    where = " (charged to %s)" % s["charged"]
+                elif s["setup_failed"]:
+                    where = " (set-up failure)"
+                else:
+                    where = ""
+                out.append("<li class='%s'><code>%s</code> %s, %s%s%s</li>" % (
+                    esc(css_class(s["state"] if s["state"] == NOT_REACHED else s["outcome"])),
+                    esc(s["id"]), esc(s["state"]), esc(s["outcome"]), esc(where),
                     (": " + esc(s["message"])) if s["message"] else ""))
             out.append("</ul></details>")
     out.append("</body></html>")
@@ -263,9 +410,12 @@ def main(argv):
         sys.stderr.write("matrix_report: no matrix-summary markers in %s\n" % args.readme)
         return 1
     for t in matrix["totals"]:
-        sys.stdout.write("%-14s %-8s %3d scenarios, %3d PASS; clauses %d/%d, MUST %d/%d\n" % (
-            t["impl"], t["python"], t["scenarios"], t["outcomes"].get("PASS", 0),
-            t["clauses_passed"], t["clauses"], t["must_passed"], t["must"]))
+        sys.stdout.write("%-14s %-8s %3d scenarios, %3d PASS; clauses %d/%d (%d failed, "
+                         "%d not reached), MUST %d/%d; %d root causes, %d set-up failures\n" % (
+                             t["impl"], t["python"], t["scenarios"], t["outcomes"].get("PASS", 0),
+                             t["clauses_passed"], t["clauses"], t["clauses_failed"],
+                             t["clauses_not_reached"], t["must_passed"], t["must"],
+                             len(t["root_causes"]), len(t["setup_failures"])))
     return 0
 
 

@@ -11,9 +11,14 @@
  * so: XFAIL), several of them joined by '|' for an implementation whose
  * failure is itself nondeterministic (say FAIL|TIMEOUT: it must end in one
  * of them), or SKIP (not run: for hangs and crashes that would take the
- * machine down with them).  Every field is required.  Strict: a scenario
- * listed as FAIL that passes is XPASS, a deviation, so stale entries break
- * the run; an entry naming no scenario of the suite is an input error.
+ * machine down with them).  CLAUSE-ID is the clause the failure is charged
+ * to (conformance/FORMAT.md, section 7: the clause of the step that
+ * decided it), or `-` for a set-up failure (charged to no clause).  Every
+ * field is required.  Strict: a scenario listed as FAIL that passes is
+ * XPASS, a deviation, so stale entries break the run; one that fails as
+ * listed but is charged to another clause is a deviation too (it stopped
+ * at another check than the entry explains); an entry naming no scenario of
+ * the suite is an input error.
  */
 #ifndef INTERPCHECK_EXPECT_H
 #define INTERPCHECK_EXPECT_H
@@ -41,7 +46,7 @@ typedef struct {
     char *id;
     unsigned outcomes;     /* bits (1 << raw_verdict): FAIL, TIMEOUT, CRASH, or SKIP alone */
     char outcome_text[32]; /* as written, e.g. "FAIL|TIMEOUT" */
-    char *clause;
+    char *clause;          /* the charged clause, "-" for a set-up failure */
     char *observed;
     char *reason;
     unsigned line;
@@ -59,11 +64,17 @@ int expectations_load(const char *path, expectations *out, char *err, size_t err
 void expectations_free(expectations *e);
 expectation *expectations_find(expectations *e, const char *id);
 
+/* The CLAUSE column's spelling for a set-up failure. */
+#define EXPECT_SETUP_CLAUSE "-"
+
 /*
- * The verdict for `raw`, given the entry for the scenario (or NULL) and
- * whether the scenario is a harness self-test that must fail.  *why gets a
- * static explanation when the verdict needs one (else NULL).
+ * The verdict for `raw`, charged to `clause` (NULL: a set-up failure, or
+ * an outcome that is no failure), given the entry for the scenario (or
+ * NULL) and whether the scenario is a harness self-test that must fail.
+ * `why` (why_size bytes, at least 1) gets an explanation when the verdict
+ * needs one, else "".
  */
-verdict judge(raw_verdict raw, const expectation *entry, int must_fail, const char **why);
+verdict judge(raw_verdict raw, const char *clause, const expectation *entry, int must_fail,
+              char *why, size_t why_size);
 
 #endif /* INTERPCHECK_EXPECT_H */

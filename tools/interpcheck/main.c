@@ -71,7 +71,8 @@ static const char usage_text[] =
     "\n"
     "Running and reporting:\n"
     "  -j N                 scenarios in parallel (default 1)\n"
-    "  --time-scale F       multiply every time class and deadline by F (default 1)\n"
+    "  --time-scale F       multiply the time classes and deadlines by F (default 1;\n"
+    "                       below 1, only the short class: FORMAT.md 8)\n"
     "  --trace              print each step as it starts; list every scenario, with its output\n"
     "  -v, --verbose        list every scenario, not only deviations\n"
     "  --tap                TAP 13 on standard output instead of the human report\n"
@@ -344,7 +345,10 @@ on_done(size_t job, outcome *o, void *ctx)
     }
     r->o = *o;
     memset(o, 0, sizeof *o); /* the result owns the details now */
-    r->v = judge(r->o.verdict, r->entry, r->item->scenario->verdict == SCN_VERDICT_FAIL, &r->why);
+    result_charge(r);
+    r->v = judge(r->o.verdict, r->clause, r->entry, r->item->scenario->verdict == SCN_VERDICT_FAIL,
+                 r->why_text, sizeof r->why_text);
+    r->why = r->why_text[0] != '\0' ? r->why_text : NULL;
     r->done = 1;
     c->done++;
     if (c->progress) {
@@ -366,7 +370,9 @@ on_done(size_t job, outcome *o, void *ctx)
 static double
 deadline_of(const scn_scenario *s, double scale)
 {
-    return (s->timeout == SCN_TIMEOUT_LONG ? DEADLINE_LONG : DEADLINE_SHORT) * scale;
+    /* An upper bound: a --time-scale below 1 never shortens it (FORMAT.md 8). */
+    return (s->timeout == SCN_TIMEOUT_LONG ? DEADLINE_LONG : DEADLINE_SHORT) *
+           (scale > 1.0 ? scale : 1.0);
 }
 
 /*
@@ -593,7 +599,7 @@ command_run(options *o, int argc, char **argv)
             report_tap(stdout, &info, results, p.n);
         }
         else {
-            report_human_summary(stdout, &info, &t);
+            report_human_summary(stdout, &info, &t, results, p.n);
         }
         if ((o->junit && write_report(o->junit, report_junit, &info, results, p.n) < 0) ||
             (o->jsonl && write_report(o->jsonl, report_jsonl, &info, results, p.n) < 0) ||

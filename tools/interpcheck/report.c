@@ -1,7 +1,8 @@
 /*
  * report.c: the reporters (see report.h).  Every format carries, for each
  * scenario that does not match its expectations, the step and its line, the
- * expected and actual outcome, the traceback, and a command that reruns it.
+ * clause its failure is charged to, the expected and actual outcome, the
+ * traceback, and a command that reruns it.
  */
 #include "report.h"
 
@@ -9,6 +10,106 @@
 #include <string.h>
 
 #include "strbuf.h"
+
+/* ---- clauses: what a failure is charged to ------------------------------ */
+
+int
+raw_is_failure(raw_verdict v)
+{
+    return v == RAW_FAIL || v == RAW_TIMEOUT || v == RAW_CRASH;
+}
+
+void
+result_charge(result *r)
+{
+    const scn_scenario *s = r->item->scenario;
+    r->clause = NULL;
+    r->setup_failed = 0;
+    if (!raw_is_failure(r->o.verdict)) {
+        return;
+    }
+    /* No step started (an implementation that does not import, a child
+     * that died first): nothing was checked yet, so it is set-up too. */
+    int index = r->o.step_index;
+    if (index >= 0 && (size_t)index < s->n_steps) {
+        r->clause = scn_step_clause(s, &s->steps[index]);
+    }
+    r->setup_failed = r->clause == NULL;
+}
+
+/*
+ * Steps before the deciding one ran and passed; the deciding one failed
+ * (or, for ERROR, proved nothing); later ones did not run.  A passing
+ * scenario ran every step; one that never ran (SKIP) ran none.
+ */
+clause_state
+result_clause_state(const result *r, const char *clause)
+{
+    const scn_scenario *s = r->item->scenario;
+    if (r->clause != NULL && strcmp(r->clause, clause) == 0) {
+        return CLAUSE_FAILED;
+    }
+    long ran = r->o.verdict == RAW_PASS ? (long)s->n_steps : r->o.step_index;
+    for (size_t i = 0; i < s->n_steps; i++) {
+        const char *c = scn_step_clause(s, &s->steps[i]);
+        if (c != NULL && strcmp(c, clause) == 0 && (long)i >= ran) {
+            return CLAUSE_NOT_REACHED;
+        }
+    }
+    return CLAUSE_PASSED;
+}
+
+static int
+by_scenarios(const void *a, const void *b)
+{
+    const root_cause *x = a, *y = b;
+    if ((x->clause == NULL) != (y->clause == NULL)) {
+        return x->clause == NULL ? 1 : -1;
+    }
+    if (x->scenarios != y->scenarios) {
+        return x->scenarios > y->scenarios ? -1 : 1;
+    }
+    return x->clause ? strcmp(x->clause, y->clause) : 0;
+}
+
+root_cause *
+report_root_causes(const result *results, size_t n, size_t *n_causes)
+{
+    root_cause *causes = NULL;
+    size_t count = 0;
+    *n_causes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const result *r = &results[i];
+        /* A self-test's FAIL is the harness working, not a deviation. */
+        if (!r->done || !raw_is_failure(r->o.verdict) ||
+            (r->o.verdict == RAW_FAIL && r->item->scenario->verdict == SCN_VERDICT_FAIL)) {
+            continue;
+        }
+        size_t k = 0;
+        while (k < count &&
+               !(causes[k].clause == r->clause ||
+                 (causes[k].clause && r->clause && strcmp(causes[k].clause, r->clause) == 0))) {
+            k++;
+        }
+        if (k == count) {
+            root_cause *grown = realloc(causes, (count + 1) * sizeof *grown);
+            if (grown == NULL) {
+                free(causes);
+                return NULL;
+            }
+            causes = grown;
+            causes[count++] = (root_cause){r->clause, 0};
+        }
+        causes[k].scenarios++;
+    }
+    if (count > 0) {
+        qsort(causes, count, sizeof *causes, by_scenarios);
+    }
+    *n_causes = count;
+    return causes;
+}
+
+/* ---- tallies and the human report ---------------------------------------- */
 
 void
 report_tally(const result *results, size_t n, tally *t)
@@ -28,15 +129,36 @@ report_tally(const result *results, size_t n, tally *t)
     }
 }
 
-static void
-indented(FILE *out, const char *label, const char *text)
+/*
+ * What a scenario printed or raised is untrusted: the plain-text reports
+ * (human, TAP, Markdown) write it through sb_terminal_text(), so that they
+ * stay valid UTF-8 and no escape sequence reaches the reader's terminal.
+ * Returns malloc'd text, or NULL when out of memory.
+ */
+static char *
+printable(const char *text)
 {
-    if (text == NULL || text[0] == '\0') {
+    strbuf sb;
+    sb_init(&sb);
+    sb_terminal_text(&sb, text);
+    return sb_finish(&sb);
+}
+
+static void
+indented(FILE *out, const char *label, const char *untrusted)
+{
+    if (untrusted == NULL || untrusted[0] == '\0') {
+        return;
+    }
+    char *text = printable(untrusted);
+    if (text == NULL) {
+        fprintf(out, "    %s: (out of memory)\n", label);
         return;
     }
     fprintf(out, "    %s:", label);
     if (strchr(text, '\n') == NULL) {
         fprintf(out, " %s\n", text);
+        free(text);
         return;
     }
     fputc('\n', out);
@@ -46,6 +168,7 @@ indented(FILE *out, const char *label, const char *text)
         fprintf(out, "      %.*s\n", (int)len, line);
         line += len + (eol != NULL);
     }
+    free(text);
 }
 
 /*
@@ -112,6 +235,9 @@ report_human_result(FILE *out, const run_info *info, const result *r, int verbos
         fprintf(out, "    at:       %s:%u (step %d)\n", r->item->path, r->o.step_line,
                 r->o.step_index + 1);
     }
+    if (raw_is_failure(r->o.verdict)) {
+        fprintf(out, "    clause:   %s\n", r->clause ? r->clause : "set-up (charged to no clause)");
+    }
     if (r->why != NULL) {
         fprintf(out, "    judged:   %s\n", r->why);
     }
@@ -128,8 +254,49 @@ report_human_result(FILE *out, const run_info *info, const result *r, int verbos
     fprintf(out, "    rerun:    %s --filter '%s' --trace\n", info->rerun_prefix, r->item->id);
 }
 
+static const char *
+plural(size_t n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/*
+ * The root causes, one a line: a deviation in one clause that stops many
+ * scenarios is one thing to fix, and reads as one here.
+ */
+static void
+human_root_causes(FILE *out, const result *results, size_t n)
+{
+    size_t n_causes;
+    root_cause *causes = report_root_causes(results, n, &n_causes);
+    if (n_causes == 0) {
+        free(causes);
+        return;
+    }
+    size_t clauses = n_causes, width = 0;
+    if (causes[n_causes - 1].clause == NULL) {
+        clauses--;
+    }
+    for (size_t i = 0; i < clauses; i++) {
+        size_t len = strlen(causes[i].clause);
+        width = len > width ? len : width;
+    }
+    fprintf(out, "root causes: %zu failing clause%s", clauses, plural(clauses));
+    if (clauses < n_causes) {
+        size_t setup = causes[clauses].scenarios;
+        fprintf(out, ", %zu set-up failure%s", setup, plural(setup));
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < clauses; i++) {
+        fprintf(out, "  %-*s  stopped %zu scenario%s\n", (int)width, causes[i].clause,
+                causes[i].scenarios, plural(causes[i].scenarios));
+    }
+    free(causes);
+}
+
 void
-report_human_summary(FILE *out, const run_info *info, const tally *t)
+report_human_summary(FILE *out, const run_info *info, const tally *t, const result *results,
+                     size_t n)
 {
     /* No Python named its version when no scenario got as far as reporting. */
     fprintf(out, "\n%s (Python %s):", info->impl, info->python[0] ? info->python : "?");
@@ -139,6 +306,7 @@ report_human_summary(FILE *out, const run_info *info, const tally *t)
         }
     }
     fputc('\n', out);
+    human_root_causes(out, results, n);
     /* The closing line CI systems read: matching outcomes count as passed. */
     fprintf(out, "interpcheck: %zu passed, %zu failed, %zu skipped\n",
             t->matching - t->counts[V_SKIP], t->deviating, t->counts[V_SKIP]);
@@ -160,18 +328,20 @@ emit(FILE *out, strbuf *sb)
 /* ---- TAP 13 ------------------------------------------------------------ */
 
 static void
-yaml_block(FILE *out, const char *key, const char *text)
+yaml_block(FILE *out, const char *key, const char *untrusted)
 {
-    if (text == NULL || text[0] == '\0') {
+    if (untrusted == NULL || untrusted[0] == '\0') {
         return;
     }
+    char *text = printable(untrusted);
     fprintf(out, "  %s: |\n", key);
-    for (const char *line = text; *line;) {
+    for (const char *line = text ? text : "(out of memory)"; *line;) {
         const char *eol = strchr(line, '\n');
         size_t len = eol ? (size_t)(eol - line) : strlen(line);
         fprintf(out, "    %.*s\n", (int)len, line);
         line += len + (eol != NULL);
     }
+    free(text);
 }
 
 int
@@ -199,6 +369,9 @@ report_tap(FILE *out, const run_info *info, const result *results, size_t n)
         fprintf(out, "not ok %zu - %s\n  ---\n  verdict: %s\n", i + 1, id, verdict_name(r->v));
         if (r->o.step_line > 0) {
             fprintf(out, "  at: %s:%u\n", r->item->path, r->o.step_line);
+        }
+        if (raw_is_failure(r->o.verdict)) {
+            fprintf(out, "  clause: %s\n", r->clause ? r->clause : "set-up");
         }
         yaml_block(out, "message", r->why ? r->why : r->o.message);
         yaml_block(out, "expected", r->o.expected);
@@ -256,6 +429,11 @@ report_junit(FILE *out, const run_info *info, const result *results, size_t n)
         if (r->v != V_SKIP) {
             sb_xml_text(&sb, r->item->path);
             sb_printf(&sb, ":%u\n", r->o.step_line);
+            if (raw_is_failure(r->o.verdict)) {
+                sb_puts(&sb, "clause: ");
+                sb_xml_text(&sb, r->clause ? r->clause : "set-up");
+                sb_puts(&sb, "\n");
+            }
             char *output = r->o.output && r->o.output[0] ? shorten_output(r->o.output) : NULL;
             const char *parts[] = {r->o.expected, r->o.actual, r->o.traceback, output};
             const char *labels[] = {"expected: ", "actual: ", "", "output:\n"};
@@ -317,6 +495,23 @@ report_jsonl(FILE *out, const run_info *info, const result *results, size_t n)
         json_field(&sb, "actual", r->o.actual);
         json_field(&sb, "traceback", r->o.traceback);
         json_field(&sb, "expectation", r->entry ? r->entry->reason : NULL);
+        json_field(&sb, "clause", r->clause);
+        sb_printf(&sb, ",\"setup_failed\":%s", r->setup_failed ? "true" : "false");
+        /* Each header clause in exactly one of the three lists. */
+        static const char *const lists[] = {"clauses_passed", "clauses_failed",
+                                            "clauses_not_reached"};
+        for (int state = CLAUSE_PASSED; state <= CLAUSE_NOT_REACHED; state++) {
+            sb_printf(&sb, ",\"%s\":[", lists[state]);
+            int first = 1;
+            for (size_t k = 0; k < s->n_clauses; k++) {
+                if (result_clause_state(r, s->clauses[k]) == (clause_state)state) {
+                    sb_puts(&sb, first ? "" : ",");
+                    sb_json_string(&sb, s->clauses[k]);
+                    first = 0;
+                }
+            }
+            sb_puts(&sb, "]");
+        }
         sb_puts(&sb, "}\n");
         if (emit(out, &sb) < 0) {
             return -1;
@@ -328,9 +523,10 @@ report_jsonl(FILE *out, const run_info *info, const result *results, size_t n)
 /* ---- Markdown ------------------------------------------------------------ */
 
 static void
-md_cell(FILE *out, const char *text)
+md_cell(FILE *out, const char *untrusted)
 {
-    for (const char *p = text ? text : ""; *p; p++) {
+    char *text = printable(untrusted ? untrusted : "");
+    for (const char *p = text ? text : "(out of memory)"; *p; p++) {
         if (*p == '|') {
             fputs("\\|", out);
         }
@@ -341,6 +537,7 @@ md_cell(FILE *out, const char *text)
             fputc(*p, out);
         }
     }
+    free(text);
 }
 
 int
@@ -353,12 +550,25 @@ report_markdown(FILE *out, const run_info *info, const result *results, size_t n
     for (int v = V_PASS; v <= V_ERROR; v++) {
         fprintf(out, "| %s | %zu |\n", verdict_name((verdict)v), t->counts[v]);
     }
-    fprintf(out, "\n| scenario | clauses | verdict | detail |\n|---|---|---|---|\n");
+    size_t n_causes;
+    root_cause *causes = report_root_causes(results, n, &n_causes);
+    if (n_causes > 0) {
+        fprintf(out, "\nRoot causes: the clauses failures are charged to, and set-up failures.\n"
+                     "\n| root cause | scenarios stopped |\n|---|---|\n");
+        for (size_t i = 0; i < n_causes; i++) {
+            fprintf(out, "| %s | %zu |\n", causes[i].clause ? causes[i].clause : "set-up",
+                    causes[i].scenarios);
+        }
+    }
+    free(causes);
+    fprintf(out, "\n| scenario | clauses | verdict | charged to | detail |\n"
+                 "|---|---|---|---|---|\n");
     for (size_t i = 0; i < n; i++) {
         const result *r = &results[i];
         char clauses[512];
         clauses_text(r->item->scenario, clauses, sizeof clauses);
-        fprintf(out, "| `%s` | %s | %s | ", r->item->id, clauses, verdict_name(r->v));
+        fprintf(out, "| `%s` | %s | %s | %s | ", r->item->id, clauses, verdict_name(r->v),
+                raw_is_failure(r->o.verdict) ? (r->clause ? r->clause : "set-up") : "");
         if (r->v == V_PASS) {
             fputs("", out);
         }

@@ -8,8 +8,8 @@
  * each a keyword line at column 1 followed by its indented body.  The first
  * problem in file order is reported and nothing after it is looked at, so an
  * error message always points at a line the user can fix first.  Checks that
- * need the whole file (missing header keys, threads never joined) come when
- * the header or the file ends.
+ * need the whole file (missing header keys, threads never joined, header
+ * clauses that no step checks) come when the header or the file ends.
  *
  * Memory: the scenario under construction is always in a state scn_free()
  * can take apart (arrays grow by copying, fields start NULL), so every error
@@ -209,6 +209,7 @@ sbuf_adds(const scn_allocator *a, sbuf *b, const char *s)
 static void
 free_step(const scn_allocator *a, scn_step *st)
 {
+    afree(a, st->clause);
     afree(a, st->name);
     afree(a, st->target);
     afree(a, st->channels);
@@ -461,6 +462,14 @@ typedef struct parser {
 
     size_t clauses_cap, steps_cap, outcomes_cap, outcome_lines_cap;
 
+    /* The `clauses:` line (it stays in the caller's text while the parse
+     * runs): "clause X is checked by no step" is only known at the end of
+     * the file and points back at X there, without keeping a column per
+     * clause (no allocation, so nothing more to fail). */
+    const char *clauses_ln;
+    size_t clauses_len;
+    unsigned clauses_lineno;
+
     /* The open step: indented lines belong to it while `open` is set. */
     int open;
     sbuf code;
@@ -607,6 +616,9 @@ static int
 header_clauses(parser *p, size_t i, size_t end)
 {
     scn_scenario *s = p->scn;
+    p->clauses_ln = p->ln;
+    p->clauses_len = p->len;
+    p->clauses_lineno = p->lineno;
     while ((i = skip_spaces(p, i)) < end) {
         size_t e = token_end(p, i);
         if (!valid_clause_id(p->ln + i, e - i)) {
@@ -986,6 +998,54 @@ parse_run(parser *p, size_t i, scn_step *st)
                 quote(p->ln + i, e - i).s);
 }
 
+/* Index of the header clause `id[0..n)`, or -1. */
+static int
+header_clause_index(const scn_scenario *s, const char *id, size_t n)
+{
+    for (size_t k = 0; k < s->n_clauses; k++) {
+        if (strlen(s->clauses[k]) == n && memcmp(s->clauses[k], id, n) == 0) {
+            return (int)k;
+        }
+    }
+    return -1;
+}
+
+/*
+ * `@CLAUSE-ID` at i, right after the step keyword; returns the offset past
+ * it, or 0 after an error.  Only a clause of the header may be named: the
+ * header stays the one list of what a scenario is about (coverage, --clause
+ * and reports read it), and a typo cannot silently charge a failure to a
+ * clause nobody cites.  A `thread` step takes none: it only starts the
+ * thread, and whatever its body does wrong shows at `join T`, which is the
+ * step to charge.
+ */
+static size_t
+step_clause(parser *p, size_t i, scn_step *st)
+{
+    size_t a = i + 1, e = token_end(p, i);
+    if (st->kind == SCN_STEP_THREAD) {
+        FAIL(p, i, "a 'thread' step checks no clause (put '@CLAUSE-ID' on its 'join')");
+        return 0;
+    }
+    if (a == e) {
+        FAIL(p, a, "expected a clause id after '@'");
+        return 0;
+    }
+    if (!valid_clause_id(p->ln + a, e - a)) {
+        FAIL(p, a, "malformed clause id '%s' (expected e.g. CH-SEND-3)", quote(p->ln + a, e - a).s);
+        return 0;
+    }
+    if (header_clause_index(p->scn, p->ln + a, e - a) < 0) {
+        FAIL(p, a, "clause %s is not in the header's clauses", quote(p->ln + a, e - a).s);
+        return 0;
+    }
+    if (!(st->clause = adup(p->alloc, p->ln + a, e - a))) {
+        oom(p);
+        return 0;
+    }
+    return e;
+}
+
 /* A line at column 1 that is not a comment: a new step. */
 static int
 step_line(parser *p)
@@ -1015,6 +1075,15 @@ step_line(parser *p)
     p->outcomes_cap = p->outcome_lines_cap = 0;
 
     size_t i = skip_spaces(p, e), te;
+    /* `e` becomes the end of `@CLAUSE-ID` when there is one: what follows
+     * is parsed exactly as it would be after the bare keyword.  A Python
+     * expression cannot start with '@', so `expect @X expr` is unambiguous. */
+    if (i < p->len && p->ln[i] == '@') {
+        if (!(e = step_clause(p, i, st))) {
+            return -1;
+        }
+        i = skip_spaces(p, e);
+    }
     switch (st->kind) {
     case SCN_STEP_DO:
         if (i >= p->len) {
@@ -1209,6 +1278,49 @@ end_position(const char *text, size_t size, unsigned *line, unsigned *column)
     *column = c;
 }
 
+/*
+ * Every header clause must be checked by some step: a clause no step checks
+ * could never fail, so citing it would claim coverage the scenario does not
+ * give (and the runner could never report the clause as passed or failed).
+ * The error points at the clause's id on the `clauses:` line.
+ */
+static int
+check_clauses_checked(parser *p)
+{
+    const scn_scenario *s = p->scn;
+    for (size_t k = 0; k < s->n_clauses; k++) {
+        const char *id = s->clauses[k];
+        size_t i = 0;
+        if (id == NULL) { /* never, after the header parsed: for the analyzer */
+            continue;
+        }
+        while (i < s->n_steps) {
+            const char *c = scn_step_clause(s, &s->steps[i]);
+            if (c != NULL && strcmp(c, id) == 0) {
+                break;
+            }
+            i++;
+        }
+        if (i < s->n_steps) {
+            continue;
+        }
+        /* Find the k-th id after the colon: ids are single tokens there. */
+        p->ln = p->clauses_ln;
+        p->len = p->clauses_len;
+        size_t at = (size_t)((const char *)memchr(p->ln, ':', p->len) - p->ln) + 1;
+        for (size_t n = 0;; n++) {
+            at = skip_spaces(p, at);
+            if (n == k) {
+                break;
+            }
+            at = token_end(p, at);
+        }
+        return fail_at(p, p->clauses_lineno, column_of(p, at), "clause %s is checked by no step",
+                       quote(id, strlen(id)).s);
+    }
+    return 0;
+}
+
 static int
 parse_text(parser *p, const char *text, size_t size)
 {
@@ -1249,7 +1361,7 @@ parse_text(parser *p, const char *text, size_t size)
                            st->name);
         }
     }
-    return 0;
+    return check_clauses_checked(p);
 }
 
 static void
@@ -1420,6 +1532,11 @@ static int
 print_step(const scn_allocator *a, sbuf *b, const scn_step *st)
 {
     int rc = sbuf_adds(a, b, scn_step_kind_name(st->kind));
+    /* Only an explicit clause is written: the default one is implied. */
+    if (st->clause) {
+        rc = rc ? rc : sbuf_add(a, b, " @", 2);
+        rc = rc ? rc : sbuf_adds(a, b, st->clause);
+    }
     switch (st->kind) {
     case SCN_STEP_DO:
         rc = rc ? rc : print_raises(a, b, st);
@@ -1519,6 +1636,31 @@ scn_print(const scn_scenario *s)
     return scn_print_with(s, NULL);
 }
 
+/* ---- clauses of steps ---------------------------------------------------------- */
+
+const char *
+scn_step_clause(const scn_scenario *s, const scn_step *st)
+{
+    if (st->clause) {
+        return st->clause;
+    }
+    const char *first = s->n_clauses > 0 ? s->clauses[0] : NULL;
+    switch (st->kind) {
+    case SCN_STEP_EXPECT:
+    case SCN_STEP_BLOCKED:
+    case SCN_STEP_JOIN:
+        return first;
+    case SCN_STEP_DO:
+    case SCN_STEP_RUN:
+        /* Without `raises` the step only prepares the state later steps
+         * check: its failure says something is wrong, but not which clause. */
+        return st->raises ? first : NULL;
+    case SCN_STEP_THREAD:
+        break;
+    }
+    return NULL;
+}
+
 /* ---- equality ----------------------------------------------------------------- */
 
 static int
@@ -1530,9 +1672,9 @@ str_eq(const char *a, const char *b)
 static int
 step_equal(const scn_step *a, const scn_step *b)
 {
-    if (a->kind != b->kind || !str_eq(a->name, b->name) || !str_eq(a->target, b->target) ||
-        !str_eq(a->channels, b->channels) || !str_eq(a->expr, b->expr) ||
-        !str_eq(a->code, b->code) || !str_eq(a->raises, b->raises) ||
+    if (a->kind != b->kind || !str_eq(a->clause, b->clause) || !str_eq(a->name, b->name) ||
+        !str_eq(a->target, b->target) || !str_eq(a->channels, b->channels) ||
+        !str_eq(a->expr, b->expr) || !str_eq(a->code, b->code) || !str_eq(a->raises, b->raises) ||
         !str_eq(a->matching, b->matching) || a->n_outcomes != b->n_outcomes) {
         return 0;
     }

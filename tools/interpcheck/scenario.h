@@ -71,6 +71,11 @@ typedef struct scn_step {
     scn_step_kind kind;
     unsigned line; /* line of the step keyword */
 
+    /* The `@CLAUSE-ID` written after the keyword (one of the header's
+     * clauses), or NULL.  Never set on a `thread` step.  scn_step_clause()
+     * gives the clause the step is charged to when it fails. */
+    char *clause;
+
     char *name;     /* thread, blocked, join: the thread name */
     char *target;   /* run: the namespace name bound to an Interpreter */
     char *channels; /* run: the `channels` expression, or NULL */
@@ -162,6 +167,16 @@ void scn_free(scn_scenario *scenario);
  */
 char *scn_print(const scn_scenario *scenario);
 char *scn_print_with(const scn_scenario *scenario, const scn_allocator *alloc);
+
+/*
+ * The clause a failure of `step` is charged to (FORMAT.md, section 7):
+ * its explicit `@CLAUSE-ID`; else, for a checking step (expect, blocked,
+ * join, and do/run with `raises`), the header's first clause; else NULL: a
+ * set-up step (do/run without `raises`, thread) checks nothing, and its
+ * failure is a set-up failure charged to no clause.  The string belongs to
+ * the scenario.
+ */
+const char *scn_step_clause(const scn_scenario *scenario, const scn_step *step);
 
 /* 1 if a and b are structurally equal (line numbers ignored), else 0. */
 int scn_equal(const scn_scenario *a, const scn_scenario *b);

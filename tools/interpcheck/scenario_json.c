@@ -2,7 +2,8 @@
  * scenario_json.c: scenario -> JSON for executor.py.  Field names follow the
  * executor's expectations: steps carry kind, line, and per kind code and
  * code_line, raises {name, matching}, expr, outcomes and outcome_lines,
- * target and channels, name.
+ * target and channels, name; and `clause`, the clause a failure of the step
+ * is charged to (absent for a set-up step), for messages that name it.
  */
 #include "scenario_json.h"
 
@@ -18,11 +19,12 @@ field(strbuf *sb, const char *name, const char *value)
 }
 
 static void
-step_json(strbuf *sb, const scn_step *step)
+step_json(strbuf *sb, const scn_scenario *scenario, const scn_step *step)
 {
     sb_puts(sb, "{\"kind\":");
     sb_json_string(sb, scn_step_kind_name(step->kind));
     sb_printf(sb, ",\"line\":%u", step->line);
+    field(sb, "clause", scn_step_clause(scenario, step));
     field(sb, "name", step->name);
     field(sb, "target", step->target);
     field(sb, "channels", step->channels);
@@ -70,7 +72,7 @@ scenario_to_json(const scn_scenario *scenario, const char *id, const char *path)
     sb_puts(&sb, ",\"steps\":[");
     for (size_t i = 0; i < scenario->n_steps; i++) {
         sb_puts(&sb, i ? ",\n" : "\n");
-        step_json(&sb, &scenario->steps[i]);
+        step_json(&sb, scenario, &scenario->steps[i]);
     }
     sb_puts(&sb, "]}\n");
     return sb_finish(&sb);

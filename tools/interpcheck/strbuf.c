@@ -71,12 +71,65 @@ sb_printf(strbuf *sb, const char *fmt, ...)
     sb->len += (size_t)needed;
 }
 
+/*
+ * Reports carry whatever an implementation printed, so their text is not
+ * trusted to be UTF-8.  utf8_next() decodes one well-formed sequence
+ * (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF) and
+ * returns its length, or 0 for a byte that starts no such sequence; the
+ * writers below then put U+FFFD in its place, so that a JSON or XML parser
+ * never sees an invalid byte.
+ */
+static size_t
+utf8_next(const unsigned char *p, unsigned long *code_point)
+{
+    size_t len;
+    unsigned long cp, min;
+    if (p[0] < 0x80) {
+        *code_point = p[0];
+        return 1;
+    }
+    if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+        len = 2, cp = p[0] & 0x1Fu, min = 0x80;
+    }
+    else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+        len = 3, cp = p[0] & 0x0Fu, min = 0x800;
+    }
+    else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+        len = 4, cp = p[0] & 0x07u, min = 0x10000;
+    }
+    else {
+        return 0;
+    }
+    for (size_t i = 1; i < len; i++) {
+        /* The NUL terminator is not a continuation byte, so this never
+         * reads past the end of the string. */
+        if ((p[i] & 0xC0u) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (p[i] & 0x3Fu);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return 0;
+    }
+    *code_point = cp;
+    return len;
+}
+
+static const char replacement_character[] = "\xEF\xBF\xBD"; /* U+FFFD in UTF-8 */
+
 void
 sb_json_string(strbuf *sb, const char *text)
 {
     sb_puts(sb, "\"");
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        switch (*p) {
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        unsigned long cp;
+        size_t len = utf8_next(p, &cp);
+        if (len == 0) {
+            sb_puts(sb, "\\ufffd");
+            p++;
+            continue;
+        }
+        switch (cp) {
         case '"':
             sb_puts(sb, "\\\"");
             break;
@@ -93,13 +146,16 @@ sb_json_string(strbuf *sb, const char *text)
             sb_puts(sb, "\\t");
             break;
         default:
-            if (*p < 0x20) {
-                sb_printf(sb, "\\u%04x", *p);
+            /* Control characters, DEL and the C1 range are escaped so that a
+             * JSON line stays one printable line. */
+            if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+                sb_printf(sb, "\\u%04lx", cp);
             }
             else {
-                sb_append(sb, (const char *)p, 1);
+                sb_append(sb, (const char *)p, len);
             }
         }
+        p += len;
     }
     sb_puts(sb, "\"");
 }
@@ -112,8 +168,15 @@ sb_json_string(strbuf *sb, const char *text)
 static void
 xml_escaped(strbuf *sb, const char *text, int attribute)
 {
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        switch (*p) {
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        unsigned long cp;
+        size_t len = utf8_next(p, &cp);
+        if (len == 0) {
+            sb_puts(sb, replacement_character);
+            p++;
+            continue;
+        }
+        switch (cp) {
         case '&':
             sb_puts(sb, "&amp;");
             break;
@@ -132,21 +195,50 @@ xml_escaped(strbuf *sb, const char *text, int attribute)
         case '\n':
         case '\t':
             if (attribute) {
-                sb_printf(sb, "&#%d;", *p);
+                sb_printf(sb, "&#%lu;", cp);
             }
             else {
-                sb_append(sb, (const char *)p, 1);
+                sb_append(sb, (const char *)p, len);
             }
             break;
+        case '\r':
+            /* A literal CR would be folded into a newline by the parser. */
+            sb_puts(sb, "&#13;");
+            break;
         default:
-            /* XML 1.0 forbids most control characters even escaped. */
-            if (*p < 0x20) {
-                sb_puts(sb, "?");
+            /* XML 1.0 (section 2.2) forbids the other control characters and
+             * U+FFFE/U+FFFF even as character references. */
+            if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF) {
+                sb_puts(sb, replacement_character);
             }
             else {
-                sb_append(sb, (const char *)p, 1);
+                sb_append(sb, (const char *)p, len);
             }
         }
+        p += len;
+    }
+}
+
+void
+sb_terminal_text(strbuf *sb, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p;) {
+        unsigned long cp;
+        size_t len = utf8_next(p, &cp);
+        if (len == 0) {
+            sb_puts(sb, replacement_character);
+            p++;
+            continue;
+        }
+        /* An escape sequence from a scenario must not drive the terminal
+         * that reads the report (colours, cursor moves, window titles). */
+        if ((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7F && cp <= 0x9F)) {
+            sb_printf(sb, "\\x%02lx", cp);
+        }
+        else {
+            sb_append(sb, (const char *)p, len);
+        }
+        p += len;
     }
 }
 

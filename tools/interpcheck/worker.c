@@ -315,9 +315,21 @@ drain(int *fd, strbuf *sb, size_t limit)
     char buf[8192];
     ssize_t n = read(*fd, buf, sizeof buf);
     if (n > 0) {
+        size_t kept = 0;
         if (sb->len < limit) {
             size_t room = limit - sb->len;
-            sb_append(sb, buf, (size_t)n < room ? (size_t)n : room);
+            kept = (size_t)n < room ? (size_t)n : room;
+        }
+        /* What a scenario prints is kept as a C string, so a NUL byte would
+         * silently cut it short: it is shown as U+2400 SYMBOL FOR NULL. */
+        for (size_t start = 0, i = 0; i <= kept; i++) {
+            if (i == kept || buf[i] == '\0') {
+                sb_append(sb, buf + start, i - start);
+                if (i < kept) {
+                    sb_puts(sb, "\xE2\x90\x80");
+                }
+                start = i + 1;
+            }
         }
         return;
     }

@@ -9,8 +9,9 @@ GROUP is one of:
                  --version, bad expectation files, missing paths
     reporters    the verdicts/ fixture (every verdict) through the human
                  report (-v, progress on a terminal, --trace), TAP, JUnit,
-                 JSON lines and Markdown; report files that cannot be
-                 written; the rerun command a report prints
+                 JSON lines and Markdown, with the clause each failure is
+                 charged to and the run's root causes; report files that
+                 cannot be written; the rerun command a report prints
     python-mode  --python (out of process, with impls/pureimpl.py), a whole
                  suite run that finds a stale expectation entry
     subcommands  list and its filters, broken/ scenario files, coverage over
@@ -54,6 +55,7 @@ VERDICTS = {
     "selftest-fails": ("MUST", ["FX-SELF-2"], "PASS", "FAIL", 0, 6),
     "selftest-passes": ("MUST", ["FX-SELF-1"], "FAIL", "PASS", -1, 0),
     "skipped": ("MAY", ["FX-SKIP-1"], "SKIP", "SKIP", -1, 0),
+    "wrong-clause": ("SHOULD", ["FX-CLAUSE-1", "FX-CLAUSE-2", "FX-CLAUSE-3"], "FAIL", "FAIL", 1, 8),
     "wrong-outcome": ("SHOULD", ["FX-WRONG-1"], "FAIL", "FAIL", 0, 5),
     "xfail-either": ("MAY", ["FX-XFAIL-2"], "XFAIL", "FAIL", 0, 5),
     "xfail": ("MAY", ["FX-XFAIL-1"], "XFAIL", "FAIL", 0, 5),
@@ -61,6 +63,42 @@ VERDICTS = {
 }
 # Plan order: ids sorted by path, as strcmp sorts them ("xfail-either.scn" < "xfail.scn").
 ORDER = sorted(VERDICTS, key=lambda name: name + ".scn")
+
+# What each fixture's outcome says about its clauses (FORMAT.md section 7):
+# name -> (charged clause or None, set-up failure, passed, failed, not reached).
+CHARGED = {
+    "big-output": ("FX-OUTPUT-1", False, [], ["FX-OUTPUT-1"], []),
+    "crash-exit": (None, True, [], [], ["FX-CRASH-1"]),  # dies in a set-up `do`
+    "error": (None, False, [], [], ["FX-ERROR-1"]),  # ERROR charges nothing
+    "fail-escapes": ("FX-ESC-1", False, [], ["FX-ESC-1"], ["FX-SHARED-1"]),
+    "fail-expect": ("FX-EXPECT-1", False, [], ["FX-EXPECT-1"], []),
+    "pass": (None, False, ["FX-PASS-1", "FX-SHARED-1"], [], []),
+    "selftest-fails": ("FX-SELF-2", False, [], ["FX-SELF-2"], []),
+    "selftest-passes": (None, False, ["FX-SELF-1"], [], []),
+    "skipped": (None, False, [], [], ["FX-SKIP-1"]),
+    "wrong-clause": ("FX-CLAUSE-2", False, ["FX-CLAUSE-1"], ["FX-CLAUSE-2"], ["FX-CLAUSE-3"]),
+    "wrong-outcome": ("FX-WRONG-1", False, [], ["FX-WRONG-1"], []),
+    "xfail-either": ("FX-XFAIL-2", False, [], ["FX-XFAIL-2"], []),
+    "xfail": ("FX-XFAIL-1", False, [], ["FX-XFAIL-1"], []),
+    "xpass": (None, False, ["FX-XPASS-1"], [], []),
+}
+
+
+def charged_text(name):
+    """The clause a failing fixture is charged to, as the text reports write it."""
+    clause, setup = CHARGED[name][:2]
+    if VERDICTS[name][3] not in ("FAIL", "TIMEOUT", "CRASH"):
+        return None
+    return clause if clause else "set-up"
+
+
+# The root causes of the fixture run: its failing clauses (a self-test's
+# FAIL is no deviation) and one set-up failure, crash-exit.
+ROOT_CAUSES = sorted(c[0] for n, c in CHARGED.items()
+                     if c[0] and VERDICTS[n][3] in ("FAIL", "TIMEOUT", "CRASH")
+                     and not n.startswith("selftest"))
+ROOT_CAUSE_LINES = (["root causes: %d failing clauses, 1 set-up failure" % len(ROOT_CAUSES)] +
+                    ["  %-11s  stopped 1 scenario" % c for c in ROOT_CAUSES])
 
 ESCAPES = "<&>\"' a|b\tc\rd\x01e\nsecond line"  # the message of verdicts/fail-escapes
 MESSAGES = {
@@ -73,6 +111,7 @@ MESSAGES = {
     "selftest-fails": "1 is 1 (int)",
     "selftest-passes": "this self-test scenario must fail, but it passed: the harness is broken",
     "skipped": None,
+    "wrong-clause": "expected FAIL charged to FX-CLAUSE-1, got FAIL charged to FX-CLAUSE-2",
     "wrong-outcome": "the expectation file names a different outcome",
     "xfail-either": "0 is 0 (int)",
     "xfail": "\"x\" is 'x' (str)",
@@ -84,10 +123,11 @@ REASONS = {
     "xpass": "fixture: a stale entry",
     "skipped": "fixture: never run",
     "wrong-outcome": "fixture: the wrong outcome",
+    "wrong-clause": "fixture: the wrong clause",
 }
 OBSERVED = {"xfail": "\"x\" is not \"y\"", "xfail-either": "0 is not 1",
             "skipped": "exits with status 9"}
-SUMMARY = "PASS 2 FAIL 5 XFAIL 2 XPASS 1 SKIP 1 CRASH 1 ERROR 1"
+SUMMARY = "PASS 2 FAIL 6 XFAIL 2 XPASS 1 SKIP 1 CRASH 1 ERROR 1"
 # big-output prints "<", 6000 x, ">" and a newline; reports keep 2048 bytes at each end.
 BIG_LEFT_OUT = 6003 - 2 * 2048
 
@@ -358,6 +398,7 @@ def group_reporters(c):
         "wrong-outcome": [
             header("wrong-outcome"),
             "    at:       %s:5 (step 1)" % path_of("wrong-outcome"),
+            "    clause:   FX-WRONG-1",
             "    judged:   the expectation file names a different outcome",
             "    outcome:  FAIL (expectation file: TIMEOUT)",
             "    message: None is None (NoneType)",
@@ -374,13 +415,25 @@ def group_reporters(c):
         "crash-exit": [
             header("crash-exit"),
             "    at:       %s:9 (step 2)" % path_of("crash-exit"),
+            "    clause:   set-up (charged to no clause)",
             "    outcome:  CRASH",
             "    message: " + MESSAGES["crash-exit"]],
         "fail-expect": [
             header("fail-expect"),
             "    at:       %s:5 (step 1)" % path_of("fail-expect"),
+            "    clause:   FX-EXPECT-1",
             "    outcome:  FAIL",
             "    message: 1 + 1 is 2 (int)",
+            "    expected: 3 (int)",
+            "    actual: 2 (int)"],
+        # The outcome the entry names, charged to another clause: a deviation.
+        "wrong-clause": [
+            header("wrong-clause"),
+            "    at:       %s:8 (step 2)" % path_of("wrong-clause"),
+            "    clause:   FX-CLAUSE-2",
+            "    judged:   " + MESSAGES["wrong-clause"],
+            "    outcome:  FAIL (expectation file: FAIL)",
+            "    message: 2 is 2 (int)",
             "    expected: 3 (int)",
             "    actual: 2 (int)"],
     }
@@ -390,16 +443,17 @@ def group_reporters(c):
             got = got[:-1]
         c.equal(got, lines, "human report of " + name, r)
     escapes = found.get("verdicts/fail-escapes", [])
-    c.equal(escapes[:9], [
+    c.equal(escapes[:10], [
         header("fail-escapes"),
         "    at:       %s:5 (step 1)" % path_of("fail-escapes"),
+        "    clause:   FX-ESC-1",
         "    outcome:  FAIL",
         "    message:",
-        "      the body raised ValueError: <&>\"' a|b\tc\rd\x01e",
+        "      the body raised ValueError: <&>\"' a|b\tc\\x0dd\\x01e",
         "      second line",
         "    expected: no exception",
         "    actual:",
-        "      ValueError: <&>\"' a|b\tc\rd\x01e"], "multi-line fields are indented", r)
+        "      ValueError: <&>\"' a|b\tc\\x0dd\\x01e"], "multi-line fields are indented", r)
     c.check("    traceback:" in escapes and
             "      Traceback (most recent call last):" in escapes,
             "the traceback of fail-escapes is in the report", r)
@@ -409,13 +463,14 @@ def group_reporters(c):
         "      <" + "x" * 2047,
         "      [... %d bytes left out ...]" % BIG_LEFT_OUT,
         "      " + "x" * 2046 + ">"])) >= 0, "long output is shortened, head and tail kept", r)
-    c.check(r.out.endswith("\nfixture (Python %s): %s\ninterpcheck: 4 passed, 8 failed, "
-                           "1 skipped\n" % (VERSION, SUMMARY)), "summary of the fixture", r)
+    c.check(r.out.endswith("\nfixture (Python %s): %s\n%s\ninterpcheck: 4 passed, 9 failed, "
+                           "1 skipped\n" % (VERSION, SUMMARY, "\n".join(ROOT_CAUSE_LINES))),
+            "summary of the fixture, with its root causes", r)
     # Progress: only scenarios that run count (the SKIP entry does not).
-    for k in range(1, 13):
-        c.check(("\r\x1b[K[%d/12] verdicts/" % k) in r.err, "progress line %d/12" % k, r)
+    for k in range(1, 14):
+        c.check(("\r\x1b[K[%d/13] verdicts/" % k) in r.err, "progress line %d/13" % k, r)
     c.check(r.err.endswith("\r\x1b[K"), "the progress line is cleared at the end", r)
-    c.check("[13/" not in r.err and "/13]" not in r.err, "progress counts run scenarios", r)
+    c.check("[14/" not in r.err and "/14]" not in r.err, "progress counts run scenarios", r)
 
     check_junit(c, junit, r, path_of)
     check_jsonl(c, jsonl, suite)
@@ -424,7 +479,7 @@ def group_reporters(c):
     # 2. TAP, with --trace on stderr.
     r = c.run(["--tap", "--trace", "-j2", "--expect", expect, "--root", root, suite])
     c.exits(r, 2, "--tap")
-    expected = ["TAP version 13", "1..13"]
+    expected = ["TAP version 13", "1..14"]
     for number, name in enumerate(ORDER, 1):
         test_id = "verdicts/" + name
         verdict, raw, step, line = VERDICTS[name][2:]
@@ -439,6 +494,8 @@ def group_reporters(c):
                          "  verdict: " + verdict]
             if line:
                 expected.append("  at: %s:%d" % (path_of(name), line))
+            if charged_text(name):
+                expected.append("  clause: " + charged_text(name))
             expected.append("<yaml %s>" % name)
             expected += ["  rerun: \"%s --filter '%s' --trace\"" % (prefix, test_id), "  ..."]
     # The YAML blocks' message/expected/actual/traceback entries go to yaml[name],
@@ -450,7 +507,7 @@ def group_reporters(c):
             name = match.group(1)
         if text == "  ---" or text == "  ...":
             in_block = text == "  ---"
-        elif in_block and not re.match(r"^  (verdict|at|rerun): ", text):
+        elif in_block and not re.match(r"^  (verdict|at|clause|rerun): ", text):
             if name not in yaml:
                 got.append("<yaml %s>" % name)
             yaml.setdefault(name, []).append(text)
@@ -463,7 +520,7 @@ def group_reporters(c):
     c.equal(yaml.get("crash-exit"), ["  message: |", "    " + MESSAGES["crash-exit"]],
             "TAP YAML of crash-exit", r)
     c.equal(yaml.get("fail-escapes", [])[:4], [
-        "  message: |", "    the body raised ValueError: <&>\"' a|b\tc\rd\x01e",
+        "  message: |", "    the body raised ValueError: <&>\"' a|b\tc\\x0dd\\x01e",
         "    second line", "  expected: |"], "TAP YAML block of a multi-line message", r)
     steps = [line for line in r.err.split("\n") if line.startswith("  /") or ": step " in line]
     for name, lines in [("pass", [6, 9]), ("crash-exit", [6, 9]), ("fail-expect", [5])]:
@@ -531,7 +588,7 @@ def check_junit(c, path, r, path_of):
     suite = suites.find("testsuite")
     attrs = dict(suite.attrib)
     c.check(re.fullmatch(ISO_DATE, attrs.pop("timestamp", "")) is not None, "JUnit timestamp")
-    c.equal(attrs, {"name": "fixture", "tests": "13", "failures": "6", "errors": "2",
+    c.equal(attrs, {"name": "fixture", "tests": "14", "failures": "7", "errors": "2",
                     "skipped": "1"}, "JUnit testsuite attributes")
     props = {p.get("name"): p.get("value") for p in suite.find("properties")}
     c.equal(props, {"python": VERSION, "command": " ".join(q(a) for a in r.args)},
@@ -555,13 +612,13 @@ def check_junit(c, path, r, path_of):
         child = children[0]
         c.equal(child.get("type"), verdict, "JUnit type of " + name)
         message = MESSAGES[name] or REASONS.get(name)
-        # XML 1.0 has no place for \r and \x01: they become '?'.
-        message = message.replace("\r", "?").replace("\x01", "?")
+        # XML 1.0 has no place for \x01: it becomes U+FFFD; \r survives as &#13;.
+        message = message.replace("\x01", "\ufffd")
         c.equal(child.get("message"), message, "JUnit message of " + name)
     by_name = {case.get("name"): case for case in cases}
     text = by_name["verdicts/fail-escapes"].find("failure").text
-    c.check(text.startswith("%s:5\nexpected: no exception\nactual: ValueError: <&>\"' "
-                            "a|b\tc?d?e\nsecond line\nTraceback (most recent call last):\n"
+    c.check(text.startswith("%s:5\nclause: FX-ESC-1\nexpected: no exception\nactual: ValueError: <&>\"' "
+                            "a|b\tc\rd\ufffde\nsecond line\nTraceback (most recent call last):\n"
                             % path_of("fail-escapes")) and "output:" not in text,
             "JUnit failure text of fail-escapes:\n%s" % text)
     text = by_name["verdicts/big-output"].find("failure").text
@@ -569,7 +626,10 @@ def check_junit(c, path, r, path_of):
                           % ("x" * 2047, BIG_LEFT_OUT, "x" * 2046)),
             "JUnit failure text of big-output ends with the shortened output")
     c.equal(by_name["verdicts/crash-exit"].find("error").text,
-            "%s:9\n" % path_of("crash-exit"), "JUnit error text of crash-exit")
+            "%s:9\nclause: set-up\n" % path_of("crash-exit"), "JUnit error text of crash-exit")
+    c.check(by_name["verdicts/wrong-clause"].find("failure").text.startswith(
+        "%s:8\nclause: FX-CLAUSE-2\nexpected: 3 (int)\n" % path_of("wrong-clause")),
+        "JUnit failure text of wrong-clause names the clause charged")
     c.equal(by_name["verdicts/skipped"].find("skipped").text, None, "JUnit skipped text")
 
 
@@ -586,12 +646,14 @@ def check_jsonl(c, path, suite):
     c.check("\\t" in raw and "\\r" in raw and "\\u0001" in raw and "\\n" in raw and
             "\\\"" in raw, "JSON lines escape tab, CR, control characters, newline, quote")
     keys = ["id", "impl", "python", "path", "clauses", "level", "verdict", "outcome", "step",
-            "line", "seconds", "message", "expected", "actual", "traceback", "expectation"]
+            "line", "seconds", "message", "expected", "actual", "traceback", "expectation",
+            "clause", "setup_failed", "clauses_passed", "clauses_failed", "clauses_not_reached"]
     for rec in records:
         name = rec.get("id", "?")[len("verdicts/"):]
         if name not in VERDICTS:
             continue
         level, clauses, verdict, raw_outcome, step, line = VERDICTS[name]
+        clause, setup, passed, failed, not_reached = CHARGED[name]
         c.equal(list(rec), keys, "JSON fields of " + name)
         c.check(isinstance(rec.get("seconds"), float) and rec["seconds"] >= 0,
                 "JSON seconds of " + name)
@@ -601,7 +663,10 @@ def check_jsonl(c, path, suite):
                         "path": os.path.join(suite, name + ".scn"), "clauses": clauses,
                         "level": level, "verdict": verdict, "outcome": raw_outcome,
                         "step": step, "line": line, "message": MESSAGES[name],
-                        "expectation": REASONS.get(name)}, "JSON record of " + name)
+                        "expectation": REASONS.get(name), "clause": clause,
+                        "setup_failed": setup, "clauses_passed": passed,
+                        "clauses_failed": failed, "clauses_not_reached": not_reached},
+                "JSON record of " + name)
     by_name = {rec.get("id"): rec for rec in records}
     rec = by_name.get("verdicts/fail-expect", {})
     c.equal((rec.get("expected"), rec.get("actual"), rec.get("traceback")),
@@ -624,10 +689,15 @@ def check_markdown(c, path, r):
                         "- runner: interpcheck 0.1"], "Markdown heading")
     c.check(re.fullmatch("- date: " + ISO_DATE, lines[4]) is not None, "Markdown date")
     c.equal(lines[5], "- command: `%s`" % " ".join(q(a) for a in r.args), "Markdown command")
-    counts = {"PASS": 2, "FAIL": 5, "XFAIL": 2, "XPASS": 1, "SKIP": 1, "TIMEOUT": 0,
+    counts = {"PASS": 2, "FAIL": 6, "XFAIL": 2, "XPASS": 1, "SKIP": 1, "TIMEOUT": 0,
               "CRASH": 1, "ERROR": 1}
     c.equal(lines[6:17], ["", "| verdict | count |", "|---|---|"] +
             ["| %s | %d |" % item for item in counts.items()], "Markdown verdict counts")
+    causes = (["", "Root causes: the clauses failures are charged to, and set-up failures.", "",
+               "| root cause | scenarios stopped |", "|---|---|"] +
+              ["| %s | 1 |" % cause for cause in ROOT_CAUSES] + ["| set-up | 1 |"])
+    c.equal(lines[17:17 + len(causes)], causes, "Markdown root causes")
+    lines = lines[:17] + lines[17 + len(causes):]
     rows = []
     for name in ORDER:
         level, clauses, verdict = VERDICTS[name][:3]
@@ -636,11 +706,13 @@ def check_markdown(c, path, r):
         elif name in OBSERVED:
             detail = OBSERVED[name]
         else:
-            detail = MESSAGES[name].replace("|", "\\|").replace("\n", "<br>")
-        rows.append("| `verdicts/%s` | %s | %s | %s |" % (name, " ".join(clauses), verdict,
-                                                           detail))
-    c.equal(lines[17:], ["", "| scenario | clauses | verdict | detail |", "|---|---|---|---|"] +
-            rows + [""], "Markdown scenario table")
+            # Plain-text reports spell control characters out as \xNN.
+            detail = (MESSAGES[name].replace("\r", "\\x0d").replace("\x01", "\\x01")
+                      .replace("|", "\\|").replace("\n", "<br>"))
+        rows.append("| `verdicts/%s` | %s | %s | %s | %s |" % (
+            name, " ".join(clauses), verdict, charged_text(name) or "", detail))
+    c.equal(lines[17:], ["", "| scenario | clauses | verdict | charged to | detail |",
+                         "|---|---|---|---|---|"] + rows + [""], "Markdown scenario table")
 
 
 # ---- python-mode -----------------------------------------------------------------------
@@ -659,9 +731,10 @@ def group_python_mode(c):
         q(c.path("verdicts", "crash-exit.scn")), q(c.path("verdicts", "pass.scn")))
     found = blocks(r.out)
     missing = "module 'pureimpl' has no attribute 'create_channel'"
-    c.equal(found.get("selftest-suite/uses-channel", [])[:6], [
+    c.equal(found.get("selftest-suite/uses-channel", [])[:7], [
         "FAIL    selftest-suite/uses-channel  [FN-CHCREATE-1]",
         "    at:       %s:8 (step 2)" % c.path("selftest-suite", "uses-channel.scn"),
+        "    clause:   FN-CHCREATE-1",
         "    outcome:  FAIL",
         "    message: the body raised AttributeError: " + missing,
         "    expected: no exception",
@@ -669,9 +742,10 @@ def group_python_mode(c):
     c.equal(found.get("selftest-suite/uses-channel", [""])[-1],
             "    rerun:    %s --filter 'selftest-suite/uses-channel' --trace" % prefix,
             "--python: the rerun command keeps --python, --root and --path", r)
-    c.equal(without_output(found.get("verdicts/crash-exit", []))[:4], [
+    c.equal(without_output(found.get("verdicts/crash-exit", []))[:5], [
         header("crash-exit"),
         "    at:       %s:9 (step 2)" % c.path("verdicts", "crash-exit.scn"),
+        "    clause:   set-up (charged to no clause)",
         "    outcome:  CRASH",
         "    message: " + MESSAGES["crash-exit"]], "--python: an exit status is a CRASH", r)
     # What the scenario prints is its output, not a line of the report.
@@ -681,6 +755,8 @@ def group_python_mode(c):
     c.equal(found.get("selftest-suite/no-channel"),
             ["PASS    selftest-suite/no-channel  [FN-GETMAIN-1]"], "--python: a PASS", r)
     c.check(r.out.endswith("\npureimpl (Python %s): PASS 2 FAIL 1 CRASH 1\n"
+                           "root causes: 1 failing clause, 1 set-up failure\n"
+                           "  FN-CHCREATE-1  stopped 1 scenario\n"
                            "interpcheck: 2 passed, 2 failed, 0 skipped\n" % VERSION),
             "--python: the summary names the Python the scenarios reported", r)
     c.check("  %s:8: step 2\n" % c.path("selftest-suite", "uses-channel.scn") in r.err,
@@ -714,8 +790,10 @@ def group_python_mode(c):
     c.equal(len(crashes), len(ids) - 1, "every scenario but the SKIP one ran and crashed", r)
     c.check(all("    message: the process exited with status 0 before completing its report"
                 in block for block in crashes), "a missing report is a CRASH", r)
-    c.check(r.out.endswith("\ninterpref (Python ?): SKIP 1 CRASH %d\ninterpcheck: 0 passed, %d "
-                           "failed, 1 skipped\n" % (len(ids) - 1, len(ids) - 1)),
+    # No step ever started: every CRASH is a set-up failure, charged to no clause.
+    c.check(r.out.endswith("\ninterpref (Python ?): SKIP 1 CRASH %d\nroot causes: 0 failing "
+                           "clauses, %d set-up failures\ninterpcheck: 0 passed, %d "
+                           "failed, 1 skipped\n" % (len(ids) - 1, len(ids) - 1, len(ids) - 1)),
             "summary of the whole suite", r)
 
 

@@ -86,32 +86,55 @@ test_malformed_files_are_rejected_with_line(void **unused)
     assert_non_null(strstr(err, "cannot open"));
 }
 
+/* judge() with a fresh explanation buffer; the buffer is static (tests run in one thread). */
+static char why[256];
+#define J(raw, clause, entry, must_fail) judge(raw, clause, entry, must_fail, why, sizeof why)
+
 static void
 test_judge(void **unused)
 {
     (void)unused;
-    const char *why;
-    expectation fail = {.outcomes = 1u << RAW_FAIL};
-    expectation either = {.outcomes = (1u << RAW_FAIL) | (1u << RAW_TIMEOUT)};
-    assert_int_equal(judge(RAW_PASS, NULL, 0, &why), V_PASS);
-    assert_null(why);
-    assert_int_equal(judge(RAW_FAIL, NULL, 0, &why), V_FAIL);
-    assert_int_equal(judge(RAW_TIMEOUT, NULL, 0, &why), V_TIMEOUT);
-    assert_int_equal(judge(RAW_CRASH, NULL, 0, &why), V_CRASH);
-    assert_int_equal(judge(RAW_ERROR, NULL, 0, &why), V_ERROR);
-    assert_int_equal(judge(RAW_SKIP, NULL, 0, &why), V_SKIP);
-    assert_int_equal(judge(RAW_FAIL, &fail, 0, &why), V_XFAIL);
-    assert_int_equal(judge(RAW_PASS, &fail, 0, &why), V_XPASS);
-    assert_non_null(why);
+    expectation fail = {.outcomes = 1u << RAW_FAIL, .outcome_text = "FAIL", .clause = "A-1"};
+    expectation either = {.outcomes = (1u << RAW_FAIL) | (1u << RAW_TIMEOUT),
+                          .outcome_text = "FAIL|TIMEOUT",
+                          .clause = "B-2"};
+    expectation setup = {.outcomes = 1u << RAW_CRASH, .outcome_text = "CRASH", .clause = "-"};
+    assert_int_equal(J(RAW_PASS, NULL, NULL, 0), V_PASS);
+    assert_string_equal(why, "");
+    assert_int_equal(J(RAW_FAIL, "A-1", NULL, 0), V_FAIL);
+    assert_string_equal(why, "");
+    assert_int_equal(J(RAW_TIMEOUT, NULL, NULL, 0), V_TIMEOUT);
+    assert_int_equal(J(RAW_CRASH, "A-1", NULL, 0), V_CRASH);
+    assert_int_equal(J(RAW_ERROR, NULL, NULL, 0), V_ERROR);
+    assert_int_equal(J(RAW_SKIP, NULL, NULL, 0), V_SKIP);
+    assert_int_equal(J(RAW_FAIL, "A-1", &fail, 0), V_XFAIL);
+    assert_string_equal(why, "");
+    assert_int_equal(J(RAW_PASS, NULL, &fail, 0), V_XPASS);
+    assert_string_equal(why,
+                        "expected to fail per the expectation file, but passed (stale entry?)");
     /* A crash is never the failure an entry expects. */
-    assert_int_equal(judge(RAW_CRASH, &fail, 0, &why), V_CRASH);
-    assert_non_null(why);
-    assert_int_equal(judge(RAW_TIMEOUT, &either, 0, &why), V_XFAIL);
+    assert_int_equal(J(RAW_CRASH, "A-1", &fail, 0), V_CRASH);
+    assert_string_equal(why, "the expectation file names a different outcome");
+    assert_int_equal(J(RAW_TIMEOUT, "B-2", &either, 0), V_XFAIL);
+    /* The right outcome charged to another clause, or to none, deviates. */
+    assert_int_equal(J(RAW_FAIL, "C-3", &fail, 0), V_FAIL);
+    assert_string_equal(why, "expected FAIL charged to A-1, got FAIL charged to C-3");
+    assert_int_equal(J(RAW_TIMEOUT, "A-1", &either, 0), V_TIMEOUT);
+    assert_string_equal(why, "expected FAIL|TIMEOUT charged to B-2, got TIMEOUT charged to A-1");
+    assert_int_equal(J(RAW_FAIL, NULL, &fail, 0), V_FAIL);
+    assert_string_equal(why, "expected FAIL charged to A-1, got FAIL in a set-up step (charged "
+                             "to no clause)");
+    /* `-` is a set-up failure. */
+    assert_int_equal(J(RAW_CRASH, NULL, &setup, 0), V_XFAIL);
+    assert_int_equal(J(RAW_CRASH, "A-1", &setup, 0), V_CRASH);
+    assert_string_equal(why, "expected CRASH in a set-up step (charged to no clause), got CRASH "
+                             "charged to A-1");
     /* Self-tests must fail; passing means the harness is broken. */
-    assert_int_equal(judge(RAW_FAIL, NULL, 1, &why), V_PASS);
-    assert_int_equal(judge(RAW_PASS, NULL, 1, &why), V_FAIL);
-    assert_non_null(why);
-    assert_int_equal(judge(RAW_CRASH, NULL, 1, &why), V_CRASH);
+    assert_int_equal(J(RAW_FAIL, "A-1", NULL, 1), V_PASS);
+    assert_int_equal(J(RAW_PASS, NULL, NULL, 1), V_FAIL);
+    assert_string_equal(why, "this self-test scenario must fail, but it passed: the harness is "
+                             "broken");
+    assert_int_equal(J(RAW_CRASH, NULL, NULL, 1), V_CRASH);
     assert_true(verdict_matches(V_PASS) && verdict_matches(V_XFAIL) && verdict_matches(V_SKIP));
     assert_false(verdict_matches(V_XPASS) || verdict_matches(V_FAIL) || verdict_matches(V_ERROR));
     assert_string_equal(verdict_name(V_XPASS), "XPASS");

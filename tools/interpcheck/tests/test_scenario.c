@@ -292,6 +292,23 @@ test_sample_blocking_recv(void **state)
     assert_string_equal(st->outcomes[0], "True");
     assert_int_equal(st->outcome_lines[0], 15);
     assert_null(s->steps[4].raises);
+
+    /* Clauses: explicit ones as written, the first clause for checking
+     * steps without one, none for set-up steps. */
+    static const char *const charged[] = {NULL,          NULL,    "CH-RECV-2",
+                                          "CH-SENDNW-2", "THR-3", "CH-RECV-2"};
+    for (size_t i = 0; i < 6; i++) {
+        const char *c = scn_step_clause(s, &s->steps[i]);
+        if (charged[i] == NULL) {
+            assert_null(c);
+        }
+        else {
+            assert_string_equal(c, charged[i]);
+        }
+    }
+    assert_null(s->steps[2].clause); /* implied, not written */
+    assert_string_equal(s->steps[3].clause, "CH-SENDNW-2");
+    assert_string_equal(s->steps[4].clause, "THR-3");
     scn_free(s);
 }
 
@@ -305,11 +322,22 @@ test_sample_run_failed(void **state)
     assert_string_equal(st->target, "interp");
     assert_null(st->channels);
     assert_string_equal(st->raises, "interpreters.RunFailedError");
-    assert_string_equal(st->matching, "ZeroDivisionError");
+    assert_null(st->matching);
+    assert_null(st->clause);
+    assert_string_equal(scn_step_clause(s, st), "INTERP-FAIL-1"); /* run raises: checking */
     /* Deeper indentation and the interior blank line are code. */
     assert_string_equal(st->code, "def divide(a, b):\n    return a / b\n\ndivide(1, 0)\n");
     assert_int_equal(st->code_line, 10);
-    assert_null(s->steps[3].raises);
+    st = &s->steps[2];
+    assert_string_equal(st->clause, "INTERP-FAIL-3");
+    assert_string_equal(st->target, "interp");
+    assert_string_equal(st->matching, "ZeroDivisionError");
+    assert_string_equal(s->steps[3].clause, "INTERP-FAIL-6");
+    assert_string_equal(s->steps[3].expr, "interp.is_running()");
+    /* A run without raises is a checking step only because of its @ID. */
+    assert_null(s->steps[4].raises);
+    assert_string_equal(scn_step_clause(s, &s->steps[4]), "INTERP-FAIL-6");
+    assert_null(scn_step_clause(s, &s->steps[5]));
     scn_free(s);
 }
 
@@ -361,6 +389,7 @@ test_sample_channels_and_messy(void **state)
                                           "# a Python comment stays code\n\n\nsent = []\n");
     assert_string_equal(s->steps[1].code, "s.send(\"a/b\")\n\nsent.append(True)\n");
     assert_string_equal(s->steps[3].expr, "r.recv()");
+    assert_string_equal(s->steps[3].clause, "CH-RECV-1"); /* spaces around @ID dropped */
     assert_int_equal(s->steps[3].n_outcomes, 2);
     assert_string_equal(s->steps[3].outcomes[1], "\"a/b\"");
     assert_string_equal(s->steps[5].matching, "a/b|c\\\\d");
@@ -381,7 +410,7 @@ test_header_rules(void **state)
                                "description:   free text: with colons, \ttabs and ümlauts  \n"
                                "origin: fuzz/crash-1234 (libFuzzer)\n"
                                "level: MAY\nclauses: AB-1  X9-Y-Z0 \n\n"
-                               "do\n    pass\n");
+                               "do raises E\n    pass\nexpect @X9-Y-Z0 1\n    => 1\n");
     assert_int_equal(s->verdict, SCN_VERDICT_FAIL);
     assert_int_equal(s->timeout, SCN_TIMEOUT_LONG);
     assert_int_equal(s->features,
@@ -398,13 +427,13 @@ test_header_rules(void **state)
                         "clauses: AB-1 X9-Y-Z0\nlevel: MAY\n"
                         "features: subinterpreter isolated signals\n"
                         "timeout: long\nverdict: FAIL\norigin: fuzz/crash-1234 (libFuzzer)\n"
-                        "\ndo\n    pass\n");
+                        "\ndo raises E\n    pass\n\nexpect @X9-Y-Z0 1\n    => 1\n");
     free(printed);
     scn_free(s);
 
     /* Explicit defaults equal omitted ones. */
-    scn_scenario *a = parse_ok(H "do\n    pass\n");
-    scn_scenario *b = parse_ok("timeout: short\nverdict: PASS\n" H "do\n    pass\n");
+    scn_scenario *a = parse_ok(H "do @A-1\n    pass\n");
+    scn_scenario *b = parse_ok("timeout: short\nverdict: PASS\n" H "do @A-1\n    pass\n");
     assert_true(scn_equal(a, b));
     assert_int_equal(a->level, SCN_LEVEL_MUST);
     scn_free(a);
@@ -414,7 +443,7 @@ test_header_rules(void **state)
     static const char *levels[] = {"MUST", "SHOULD", "MAY", "IMPL"};
     for (int i = 0; i < 4; i++) {
         char text[256];
-        snprintf(text, sizeof text, "clauses: A-1\nlevel: %s\ndescription: d\n\ndo\n    x\n",
+        snprintf(text, sizeof text, "clauses: A-1\nlevel: %s\ndescription: d\n\ndo @A-1\n    x\n",
                  levels[i]);
         s = parse_ok(text);
         assert_int_equal(s->level, i);
@@ -432,7 +461,7 @@ test_body_rules(void **state)
      * indented '#' line is code, a tab after the indentation is code. */
     scn_scenario *s = parse_ok(H "do\n\n    for i in range(3):\n        x = i\t# tab\n   \n\n"
                                  "    y = '\t'\n\n\n# comment ends the body\n\n"
-                                 "do\n    z = 1\n    # indented: code\n");
+                                 "do @A-1\n    z = 1\n    # indented: code\n");
     assert_int_equal(s->n_steps, 2);
     assert_string_equal(s->steps[0].code, "for i in range(3):\n    x = i\t# tab\n\n\ny = '\t'\n");
     assert_int_equal(s->steps[0].line, 5);
@@ -442,12 +471,12 @@ test_body_rules(void **state)
     char *printed = check_round_trip(s);
     assert_string_equal(printed, "description: d\nclauses: A-1\nlevel: MUST\n\n"
                                  "do\n    for i in range(3):\n        x = i\t# tab\n\n\n"
-                                 "    y = '\t'\n\ndo\n    z = 1\n    # indented: code\n");
+                                 "    y = '\t'\n\ndo @A-1\n    z = 1\n    # indented: code\n");
     free(printed);
     scn_free(s);
 
     /* No trailing newline at the end of the file. */
-    s = parse_ok(H "do\n    x = 1");
+    s = parse_ok(H "do @A-1\n    x = 1");
     assert_string_equal(s->steps[0].code, "x = 1\n");
     scn_free(s);
     s = parse_ok(H "thread t\n    pass\njoin t");
@@ -561,11 +590,80 @@ test_threads_and_expect(void **state)
 }
 
 static void
+test_step_clauses(void **state)
+{
+    (void)state;
+    /* Every step kind with and without @CLAUSE-ID; spaces around the id
+     * are free, the canonical form has one space on each side. */
+    scn_scenario *s = parse_ok("clauses: A-1 B-2 C-3\nlevel: MUST\ndescription: d\n\n"
+                               "do\n    a\n"          /* 0: set-up */
+                               "do   @B-2\n    b\n"   /* 1 */
+                               "do raises E\n    c\n" /* 2: default */
+                               "do @C-3  raises E matching /x/\n    d\n"
+                               "expect e\n    => 1\n"           /* 4: default */
+                               "expect @A-1 f\n    => 1\n"      /* 5: explicit default */
+                               "run i\n    g\n"                 /* 6: set-up */
+                               "run @B-2 i channels c\n    h\n" /* 7 */
+                               "run i raises E\n    j\n"        /* 8: default */
+                               "run @C-3 i channels c raises E\n    k\n"
+                               "thread t\n    l\n" /* 10: never */
+                               "blocked t\n"       /* 11: default */
+                               "blocked @B-2 t\n"
+                               "thread u\n    m\n"
+                               "join t\n" /* 14: default */
+                               "join @C-3   u raises E\n");
+    static const char *const written[] = {NULL, "B-2", NULL, "C-3", NULL,  "A-1", NULL, "B-2",
+                                          NULL, "C-3", NULL, NULL,  "B-2", NULL,  NULL, "C-3"};
+    static const char *const charged[] = {NULL,  "B-2", "A-1", "C-3", "A-1", "A-1", NULL,  "B-2",
+                                          "A-1", "C-3", NULL,  "A-1", "B-2", NULL,  "A-1", "C-3"};
+    assert_int_equal(s->n_steps, 16);
+    for (size_t i = 0; i < 16; i++) {
+        const char *c = scn_step_clause(s, &s->steps[i]);
+        if (written[i] == NULL) {
+            assert_null(s->steps[i].clause);
+        }
+        else {
+            assert_string_equal(s->steps[i].clause, written[i]);
+        }
+        if (charged[i] == NULL) {
+            assert_null(c);
+        }
+        else {
+            assert_string_equal(c, charged[i]);
+        }
+    }
+    /* The other fields are parsed as without the id. */
+    assert_string_equal(s->steps[3].raises, "E");
+    assert_string_equal(s->steps[3].matching, "x");
+    assert_string_equal(s->steps[7].channels, "c");
+    assert_string_equal(s->steps[9].channels, "c");
+    assert_string_equal(s->steps[9].raises, "E");
+    assert_string_equal(s->steps[15].name, "u");
+    assert_string_equal(s->steps[15].raises, "E");
+    char *printed = check_round_trip(s);
+    assert_non_null(strstr(printed, "\ndo @B-2\n    b\n"));
+    assert_non_null(strstr(printed, "\ndo @C-3 raises E matching /x/\n"));
+    assert_non_null(strstr(printed, "\nexpect e\n"));
+    assert_non_null(strstr(printed, "\nexpect @A-1 f\n"));
+    assert_non_null(strstr(printed, "\nrun @C-3 i channels c raises E\n"));
+    assert_non_null(strstr(printed, "\nblocked @B-2 t\n"));
+    assert_non_null(strstr(printed, "\njoin @C-3 u raises E\n"));
+    free(printed);
+    scn_free(s);
+
+    /* A step with no clause while the header has none (a model built by
+     * hand, not by the parser) is charged to nothing. */
+    scn_step bare = {.kind = SCN_STEP_EXPECT};
+    scn_scenario empty = {0};
+    assert_null(scn_step_clause(&empty, &bare));
+}
+
+static void
 test_utf8_accepted(void **state)
 {
     (void)state;
     scn_scenario *s = parse_ok("clauses: A-1\nlevel: MUST\ndescription: 日本語 ü € 😀\n\n"
-                               "do\n    s = 'ÿ\U0010FFFF'\n");
+                               "do @A-1\n    s = 'ÿ\U0010FFFF'\n");
     assert_string_equal(s->description, "日本語 ü € 😀");
     scn_free(s);
 }
@@ -579,7 +677,7 @@ test_size_limits(void **state)
     assert_non_null(buf);
 
     /* A line of exactly 4096 bytes is fine; 4097 is not. */
-    size_t n = (size_t)sprintf(buf, H "do\n    x = '");
+    size_t n = (size_t)sprintf(buf, H "do @A-1\n    x = '");
     size_t start = n - 9; /* the body line starts at "    x = '" */
     while (n - start < SCN_MAX_LINE_BYTES - 1) {
         buf[n++] = 'a';
@@ -597,7 +695,7 @@ test_size_limits(void **state)
     check_error(buf, "6:4096: line longer than 4096 bytes");
 
     /* A file of exactly 1 MiB is fine (padded with comment lines)... */
-    n = (size_t)sprintf(buf, H "do\n    pass\n");
+    n = (size_t)sprintf(buf, H "do @A-1\n    pass\n");
     while (n < SCN_MAX_FILE_BYTES) {
         size_t room = SCN_MAX_FILE_BYTES - n;
         size_t len = room > 100 ? 100 : room; /* len bytes including '\n' */
@@ -807,6 +905,46 @@ static const error_case error_cases[] = {
     {H "thread t\n    x\njoin t raises E matching /\n",
      "7:26: unterminated regex (no closing '/')"},
 
+    /* @CLAUSE-ID after the keyword. */
+    {H "expect @B-1 x\n    => 1\n", "5:9: clause B-1 is not in the header's clauses"},
+    {H "join @A-1 t\n", "5:11: thread t is not started before this step"},
+    {H "do @\n    x\n", "5:5: expected a clause id after '@'"},
+    {H "do @ raises E\n    x\n", "5:5: expected a clause id after '@'"},
+    {H "do @a-1\n    x\n", "5:5: malformed clause id 'a-1' (expected e.g. CH-SEND-3)"},
+    {H "do @A-1,\n    x\n", "5:5: malformed clause id 'A-1,' (expected e.g. CH-SEND-3)"},
+    {H "do @@A-1\n    x\n", "5:5: malformed clause id '@A-1' (expected e.g. CH-SEND-3)"},
+    {H "do @\xC3\x84-1\n    x\n",
+     "5:5: malformed clause id '\xC3\x84-1' (expected e.g. CH-SEND-3)"},
+    {H "do@A-1\n    x\n", "5:1: unknown step keyword 'do@A-1' (expected do, expect, run, "
+                          "thread, blocked or join)"},
+    {H "thread @A-1 t\n    x\njoin t\n",
+     "5:8: a 'thread' step checks no clause (put '@CLAUSE-ID' on its 'join')"},
+    {H "thread @B-1 t\n    x\njoin t\n",
+     "5:8: a 'thread' step checks no clause (put '@CLAUSE-ID' on its 'join')"},
+    {H "expect @A-1\n", "5:12: expected an expression after 'expect'"},
+    {H "expect @A-1    \n", "5:16: expected an expression after 'expect'"},
+    {H "run @A-1\n", "5:9: expected an interpreter name after 'run'"},
+    {H "run @A-1 i @A-1\n    x\n", "5:12: unexpected '@A-1' after the interpreter name "
+                                   "(expected 'channels', 'raises' or end of line)"},
+    {H "thread t\n    x\nblocked @A-1\njoin t\n", "7:13: expected a thread name after 'blocked'"},
+    {H "thread t\n    x\njoin t @A-1\n", "7:8: unexpected '@A-1' after the thread name "
+                                         "(expected 'raises' or end of line)"},
+    {H "do raises E @A-1\n    x\n", "5:13: unexpected '@A-1' after the exception name "
+                                    "(expected 'matching' or end of line)"},
+    /* Every header clause is checked by some step, found at the end of the
+     * file and reported at the clause's id on the `clauses:` line. */
+    {H "do\n    x\n", "1:10: clause A-1 is checked by no step"},
+    {H "run i\n    x\nthread t\n    y\n", "7:8: thread t is never joined"},
+    {H "run i\n    x\n", "1:10: clause A-1 is checked by no step"},
+    {"clauses: A-1  B-2\nlevel: MUST\ndescription: d\n\nexpect x\n    => 1\n",
+     "1:15: clause B-2 is checked by no step"},
+    {"clauses: A-1 B-2\nlevel: MUST\ndescription: d\n\nexpect @B-2 x\n    => 1\n",
+     "1:10: clause A-1 is checked by no step"},
+    {"clauses: A-1 B-2 C-3\nlevel: MUST\ndescription: d\n\nexpect @A-1 x\n    => 1\n",
+     "1:14: clause B-2 is checked by no step"},
+    {"# c\nlevel: MUST\nclauses:   X-1\ndescription: d\n\ndo\n    x\n",
+     "3:12: clause X-1 is checked by no step"},
+
     /* First problem in file order wins. */
     {H "frob\n\tx\n", "5:1: unknown step keyword 'frob' (expected do, expect, run, thread, "
                       "blocked or join)"},
@@ -1009,12 +1147,15 @@ test_equal(void **state)
     static const char base[] =
         "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n"
         "do raises E matching /m/\n    x\n"
-        "expect e\n    => 1\n    => 2\n"
+        "expect @A-1 e\n    => 1\n    => 2\n"
         "run i channels c raises R\n    y\n"
-        "thread t\n    z\nblocked t\njoin t raises J\n";
-    /* Each variant differs from base in exactly one structural detail. */
+        "thread t\n    z\nblocked @B-2 t\njoin t raises J\n";
+    /* Each variant differs from base in exactly one structural detail.  (A
+     * different number of clauses needs different steps too, since each is
+     * checked by some step: see the pairs below.) */
+    static const char head[] =
+        "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n";
     static const char *const variants[] = {
-        "clauses: A-1\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n",
         "clauses: B-2 A-1\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n",
         "clauses: A-1 B-2\nlevel: MAY\nfeatures: threads\ndescription: d\norigin: o\n\n",
         "clauses: A-1 B-2\nlevel: MUST\nfeatures: channels\ndescription: d\norigin: o\n\n",
@@ -1026,10 +1167,14 @@ test_equal(void **state)
         "verdict: FAIL\n\n",
     };
     static const char steps[] = "do raises E matching /m/\n    x\n"
-                                "expect e\n    => 1\n    => 2\n"
+                                "expect @A-1 e\n    => 1\n    => 2\n"
                                 "run i channels c raises R\n    y\n"
-                                "thread t\n    z\nblocked t\njoin t raises J\n";
+                                "thread t\n    z\nblocked @B-2 t\njoin t raises J\n";
     static const char *const step_variants[] = {
+        /* An explicit clause differs from the implied one, even when equal:
+         * it is what the author wrote, and the printer keeps it. */
+        "do @A-1 raises E matching /m/\n    x\n",
+        "do @B-2 raises E matching /m/\n    x\n",
         "do raises E\n    x\n",
         "do raises F matching /m/\n    x\n",
         "do raises E matching /n/\n    x\n",
@@ -1042,9 +1187,9 @@ test_equal(void **state)
     scn_scenario *b = parse_ok("# c\n\nclauses: A-1 B-2\nlevel: MUST\nfeatures: threads\n"
                                "description: d\norigin: o\n\n\n\n"
                                "do raises E matching /m/\n\n    x\n\n\n"
-                               "expect e\n    => 1\n\n    => 2\n"
+                               "expect   @A-1   e\n    => 1\n\n    => 2\n"
                                "# c\nrun i channels c raises R\n    y\n"
-                               "thread t\n    z\nblocked t\n\njoin t raises J\n");
+                               "thread t\n    z\nblocked  @B-2 t\n\njoin t raises J\n");
     assert_true(scn_equal(a, b));
     assert_true(scn_equal(a, a));
     assert_false(scn_equal(a, NULL));
@@ -1062,9 +1207,9 @@ test_equal(void **state)
     }
     const char *rest = strstr(steps, "expect");
     for (size_t i = 0; i < sizeof step_variants / sizeof step_variants[0]; i++) {
-        snprintf(text, sizeof text, "%s%s%s", variants[0], step_variants[i], rest);
+        snprintf(text, sizeof text, "%s%s%s", head, step_variants[i], rest);
         scn_scenario *c = parse_ok(text);
-        snprintf(text, sizeof text, "%s%s", variants[0], steps);
+        snprintf(text, sizeof text, "%s%s", head, steps);
         b = parse_ok(text);
         if (scn_equal(b, c)) {
             fail_msg("step variant %zu compares equal", i);
@@ -1088,10 +1233,13 @@ test_equal(void **state)
         scn_free(c);
     }
     static const char *const pairs[][2] = {
-        {"run i\n    y\n", "run j\n    y\n"},
-        {"run i\n    y\n", "run i channels c\n    y\n"},
-        {"run i channels c\n    y\n", "run i channels d\n    y\n"},
-        {"run i\n    y\n", "do\n    y\n"},
+        {"run @A-1 i\n    y\n", "run @A-1 j\n    y\n"},
+        {"run @A-1 i\n    y\n", "run @A-1 i channels c\n    y\n"},
+        {"run @A-1 i channels c\n    y\n", "run @A-1 i channels d\n    y\n"},
+        {"run @A-1 i\n    y\n", "do @A-1\n    y\n"},
+        {"expect e\n    => 1\n", "expect @A-1 e\n    => 1\n"},
+        {"do raises E\n    y\n", "do @A-1 raises E\n    y\n"},
+        {"thread t\n    y\njoin t\n", "thread t\n    y\njoin @A-1 t\n"},
         {"thread t\n    y\njoin t\n", "thread u\n    y\njoin u\n"},
         {"thread t\n    y\njoin t\n", "thread t\n    y\nblocked t\njoin t\n"},
         {"thread t\n    y\njoin t\n", "thread t\n    y\njoin t raises E\n"},
@@ -1107,6 +1255,12 @@ test_equal(void **state)
         scn_free(b);
         scn_free(c);
     }
+    /* Fewer clauses (so one step fewer checks the one left out). */
+    b = parse_ok("clauses: A-1\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n"
+                 "do raises E matching /m/\n    x\nexpect @A-1 e\n    => 1\n    => 2\n"
+                 "run i channels c raises R\n    y\nthread t\n    z\nblocked t\njoin t raises J\n");
+    assert_false(scn_equal(a, b) || scn_equal(b, a));
+    scn_free(b);
     scn_free(a);
 }
 
@@ -1162,6 +1316,9 @@ test_mutations(void **state)
         "\\/",
         "'''",
         "=> ",
+        " @CH-RECV-2",
+        " @A-1",
+        "do @CH-SEND-2\n    x\n",
     };
     char **names = list_scn("valid");
     size_t n_names = 0;
@@ -1292,6 +1449,7 @@ main(int argc, char **argv)
         cmocka_unit_test(test_do_raises_and_regex),
         cmocka_unit_test(test_run_forms),
         cmocka_unit_test(test_threads_and_expect),
+        cmocka_unit_test(test_step_clauses),
         cmocka_unit_test(test_utf8_accepted),
         cmocka_unit_test(test_size_limits),
         cmocka_unit_test(test_error_cases),
