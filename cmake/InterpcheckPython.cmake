@@ -2,8 +2,8 @@
 #
 # libpython is found through pkg-config, never through FindPython3: CMake
 # 3.25's FindPython3 only knows versions up to 3.12 and silently falls back to
-# another Python when asked for 3.13 (see shared/notes/c-testing-anchors.md,
-# section 2.1).  The `-embed` .pc variant is the one that lists -lpython3.X.
+# another Python when asked for 3.13 (see conformance/EVIDENCE.md, section
+# V6).  The `-embed` .pc variant is the one that lists -lpython3.X.
 #
 # Inputs (cache):
 #   INTERPCHECK_PYTHON_PC          pkg-config module, default python3-embed.

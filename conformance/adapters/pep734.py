@@ -50,7 +50,7 @@ def make_create(hl, low, interpreter):
         if isolated:
             return hl.create()
         # The legacy (shared-GIL, unrestricted) config is reachable only at
-        # the low level (shared/notes/python-versions.md, section 3).
+        # the low level (conformance/EVIDENCE.md, sections V3 and V5).
         return interpreter(low.create("legacy", reqrefs=True), _ownsref=True)
 
     return create
