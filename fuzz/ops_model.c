@@ -139,24 +139,6 @@ ops_model_collect(ops_model *m)
 }
 
 int
-ops_model_close_blocker(const ops_model *m, int j)
-{
-    const ops_sub *sub = &m->subs[j];
-    for (int rec = 0; rec < m->nchans; rec++) {
-        const ops_chan *ch = &m->chans[rec];
-        if (!ch->exists || ch->qlen == 0) {
-            continue;
-        }
-        int in_sub = (sub->bind[M_RECV] == rec) + (sub->bind[M_SEND] == rec);
-        int total = ops_model_refs(m, rec, M_RECV) + ops_model_refs(m, rec, M_SEND);
-        if (in_sub > 0 && in_sub == total) {
-            return rec;
-        }
-    }
-    return -1;
-}
-
-int
 ops_model_sub_holds(const ops_model *m, int rec)
 {
     for (int j = 0; j < OPS_SUBS; j++) {

@@ -119,11 +119,11 @@ typedef enum {
 /* ---- argument validation and handles (OP_MISC) ---------------------------- */
 
 typedef enum {
-    MISC_INTERP_NEGATIVE,    /* Interpreter(-1): ValueError (INTERP-OBJ-3) */
+    MISC_INTERP_NEGATIVE,    /* Interpreter(-1): IMPL ValueError, or use fails (INTERP-OBJ-3) */
     MISC_INTERP_STR,         /* Interpreter('1'): TypeError (INTERP-OBJ-2) */
-    MISC_RECV_NEGATIVE,      /* RecvChannel(-1): ValueError (CH-END-3) */
+    MISC_RECV_NEGATIVE,      /* RecvChannel(-1): IMPL ValueError, or use fails (CH-END-3) */
     MISC_SEND_FLOAT,         /* SendChannel(1.0): TypeError (CH-END-2) */
-    MISC_INTERP_IDENTITY,    /* Interpreter(id) == handle, hash, != int (INTERP-OBJ-8..10) */
+    MISC_INTERP_IDENTITY,    /* Interpreter(id) == handle, equal hashes (INTERP-OBJ-8, -10) */
     MISC_END_IDENTITY,       /* RecvChannel(n) vs SendChannel(n) (CH-END-8, CH-END-10) */
     MISC_RUN_BYTES,          /* run(b'pass'): TypeError (INTERP-RUN-7) */
     MISC_RUN_LIST,           /* run('pass', channels=[r, s]): TypeError (INTERP-CHAN-6) */
@@ -181,14 +181,13 @@ void ops_model_init(ops_model *m);
 int ops_model_refs(const ops_model *m, int rec, int end);
 /* The channel of slot k exists (the slot has a record and it exists). */
 int ops_model_slot_exists(const ops_model *m, int k);
-/* Destroy every channel whose last end object is gone (SPEC LIFE-CH-2). */
-void ops_model_collect(ops_model *m);
 /*
- * close() of live sub j refused by SPEC INTERP-CLOSE-7?  Returns the
- * record of a channel with queued items whose end objects all live in j, or
- * -1 when the close may proceed.
+ * Destroy every channel whose last end object is gone, queued items and all
+ * (SPEC LIFE-CH-2): after a drop, and after close() of a sub (LIFE-INTERP-2).
+ * Losing the last end of one side only changes nothing: blocked calls keep
+ * waiting (CH-RECV-6, CH-SEND-7).
  */
-int ops_model_close_blocker(const ops_model *m, int j);
+void ops_model_collect(ops_model *m);
 /* Does some live sub bind an end of record `rec`?  (For attributing
  * lifetime differences to SPEC LIFE-CH-4.) */
 int ops_model_sub_holds(const ops_model *m, int rec);

@@ -17,7 +17,7 @@
 
 /* PAUSED: a receiver interrupted by a signal, off the list while Python's
  * handlers run, so that nothing is handed to a call that may not return. */
-enum { W_IDLE = 0, W_WAITING, W_DONE, W_GONE, W_PAUSED };
+enum { W_IDLE = 0, W_WAITING, W_DONE, W_PAUSED };
 
 struct ch_item {
     ch_item *next;
@@ -95,10 +95,11 @@ remove_holder(channel *ch, ch_holder *h)
     *h = ch->holders[--ch->nholders];
 }
 
+/* The wait is over: the item was handed over, or (sender) received. */
 static void
-wake(ch_waiter *w, int state)
+wake(ch_waiter *w)
 {
-    w->state = state;
+    w->state = W_DONE;
     sem_post(&w->sem);
 }
 
@@ -126,7 +127,7 @@ deliver(channel *ch, ch_item *item, int at_head)
             ch->recv_tail = NULL;
         }
         r->item = item;
-        wake(r, W_DONE);
+        wake(r);
         return 1;
     }
     if (at_head) {
@@ -208,36 +209,15 @@ destroy(channel *ch)
 }
 
 /*
- * Drop references and apply the consequences: nobody left to receive means
- * the items of waiting senders are withdrawn and those senders woken; nobody
- * left to send means blocked receivers are woken; nobody at all, destroyed.
+ * Drop references; with none left on either end, destroy the channel.  No
+ * waiter can be left then: each blocked call holds a reference.  When only
+ * one end has none left, waiters stay as they are (see channel.h).
  */
 static void
 drop_refs(channel *ch, long recv, long send)
 {
     ch->refs[CH_RECV] -= recv;
     ch->refs[CH_SEND] -= send;
-    if (recv > 0 && ch->refs[CH_RECV] == 0) {
-        ch_item *item = ch->head;
-        while (item != NULL) {
-            ch_item *next = item->next;
-            if (item->sender != NULL) {
-                unlink_item(ch, item);
-                item->sender->item = NULL;
-                wake(item->sender, W_GONE);
-                free_item(item);
-            }
-            item = next;
-        }
-    }
-    if (send > 0 && ch->refs[CH_SEND] == 0) {
-        while (ch->recv_head != NULL) {
-            ch_waiter *r = ch->recv_head;
-            ch->recv_head = r->next;
-            wake(r, W_GONE);
-        }
-        ch->recv_tail = NULL;
-    }
     if (ch->refs[CH_RECV] == 0 && ch->refs[CH_SEND] == 0) {
         destroy(ch);
     }
@@ -340,16 +320,12 @@ channel_send(channel *ch, void *data, ch_free_fn free, ch_waiter *w)
     }
     *item = (ch_item){.data = data, .free = free};
     registry_lock();
-    if (w != NULL && ch->refs[CH_RECV] == 0) {
-        registry_unlock();
-        ref_free(item);
-        return CH_NO_RECEIVERS;
-    }
     ch_status status;
     if (w != NULL) {
         /* Even when a receiver takes it at once, send() waits until the
          * receiver has returned it: a receiver interrupted by a signal puts
-         * it back, and then it has not been received. */
+         * it back, and then it has not been received.  With no receive end
+         * at all it waits too: RecvChannel(id) may be built later. */
         start_waiting(w, ch, 1);
         w->item = item;
         item->sender = w;
@@ -373,17 +349,15 @@ channel_recv(channel *ch, ch_waiter *w, void **data, ch_free_fn *free)
         item = pop_item(ch);
         if (item->sender != NULL) {
             item->sender->item = NULL;
-            wake(item->sender, W_DONE);
+            wake(item->sender);
         }
         status = CH_OK;
     }
     else if (w == NULL) {
         status = CH_EMPTY;
     }
-    else if (ch->refs[CH_SEND] == 0) {
-        status = CH_NO_SENDERS;
-    }
     else {
+        /* Even with no send end left: SendChannel(id) may be built later. */
         start_waiting(w, ch, 0);
         if (ch->recv_tail != NULL) {
             ch->recv_tail->next = w;
@@ -412,12 +386,11 @@ channel_wait(ch_waiter *w)
         }
     }
     registry_lock();
-    int state = w->state;
     ch_item *item = w->sending ? NULL : w->item;
     if (item != NULL && item->sender != NULL) {
         /* Received now, so the send() waiting for it may return. */
         item->sender->item = NULL;
-        wake(item->sender, W_DONE);
+        wake(item->sender);
         item->sender = NULL;
     }
     w->state = W_IDLE;
@@ -429,10 +402,7 @@ channel_wait(ch_waiter *w)
         w->free = item->free;
         ref_free(item);
     }
-    if (state == W_DONE) {
-        return CH_OK;
-    }
-    return w->sending ? CH_NO_RECEIVERS : CH_NO_SENDERS;
+    return CH_OK;
 }
 
 static void
@@ -474,10 +444,7 @@ channel_resume(ch_waiter *w)
     if (w->state == W_PAUSED) {
         if (ch->head != NULL) {
             w->item = pop_item(ch);
-            wake(w, W_DONE);
-        }
-        else if (ch->refs[CH_SEND] == 0) {
-            wake(w, W_GONE);
+            wake(w);
         }
         else {
             w->next = NULL;
@@ -562,24 +529,6 @@ channel_queued(channel *ch)
     size_t n = ch->count;
     registry_unlock();
     return n;
-}
-
-ch_status
-channel_check_interp_close(int64_t interp, int64_t *id)
-{
-    ch_status status = CH_OK;
-    registry_lock();
-    for (channel *ch = channels_head; ch != NULL; ch = ch->next) {
-        ch_holder *h = find_holder(ch, interp);
-        if (ch->count > 0 && h != NULL &&
-            h->refs[CH_RECV] + h->refs[CH_SEND] == ch->refs[CH_RECV] + ch->refs[CH_SEND]) {
-            *id = ch->id;
-            status = CH_NOT_EMPTY;
-            break;
-        }
-    }
-    registry_unlock();
-    return status;
 }
 
 void

@@ -8,10 +8,13 @@
  *
  * Lifetime (SPEC LIFE-CH-*): a channel is created with one reference on each
  * end, held by the creating interpreter.  RecvChannel/SendChannel objects hold
- * one reference each on their end, recorded per interpreter.  When the last
- * receive-end reference goes, blocked senders are told nobody can receive;
- * when the last send-end reference goes, blocked receivers are told nobody can
- * send; when both are gone the channel and its queued items are destroyed.
+ * one reference each on their end, recorded per interpreter.  The channel and
+ * its queued items are destroyed when no reference on either end is left.
+ * Losing every reference on ONE end changes nothing else: blocked receivers
+ * and senders keep waiting (SPEC CH-RECV-5/6, CH-SEND-6/7), since an end built
+ * later from the channel's id can still send or receive.  A blocked call holds
+ * a reference itself (through the end object it was called on), so a channel
+ * with waiters is never destroyed.
  *
  * Waiting: each blocked caller owns a waiter with a POSIX semaphore.  The
  * party that completes the wait posts it while holding the lock.  A semaphore
@@ -30,15 +33,12 @@ typedef enum { CH_RECV = 0, CH_SEND = 1 } ch_end;
 
 typedef enum {
     CH_OK = 0,
-    CH_NOT_FOUND,    /* no such channel */
-    CH_EMPTY,        /* recv_nowait: nothing queued */
-    CH_NO_SENDERS,   /* recv: empty, and no send end exists any more */
-    CH_NO_RECEIVERS, /* send: no receive end exists any more */
+    CH_NOT_FOUND, /* no such channel */
+    CH_EMPTY,     /* recv_nowait: nothing queued */
     CH_NO_MEMORY,
     CH_HANDED,      /* send: given straight to a blocked receiver */
     CH_WAITING,     /* the caller must now channel_wait() */
     CH_INTERRUPTED, /* channel_wait(): a signal arrived; still waiting */
-    CH_NOT_EMPTY,   /* channel_check_interp_close(): would lose items */
 } ch_status;
 
 typedef void (*ch_free_fn)(void *data);
@@ -50,7 +50,7 @@ typedef struct ch_item ch_item;
 typedef struct ch_waiter {
     struct ch_waiter *next;
     sem_t sem;
-    int state;   /* private: idle, waiting, done or abandoned */
+    int state;   /* private: idle, waiting, paused or done */
     int sending; /* a sender waiting for receipt, else a receiver */
     channel *ch;
     ch_item *item;   /* send: our queued item; recv: the item handed over */
@@ -69,22 +69,21 @@ void channel_release(channel *ch, ch_end end, int64_t interp);
  * Send `data`.  Without a waiter: never blocks; CH_HANDED if a blocked
  * receiver took it, CH_OK if it was queued.  With a waiter: CH_WAITING (the
  * item is queued or handed to a blocked receiver; channel_wait() returns
- * once a receiver has returned it), or CH_NO_RECEIVERS.  On CH_OK,
- * CH_HANDED and CH_WAITING the channel owns `data`; otherwise the caller
- * still does.
+ * once a receiver has returned it), whether or not a receive end exists.
+ * Only on CH_NO_MEMORY does the caller still own `data`.
  */
 ch_status channel_send(channel *ch, void *data, ch_free_fn free, ch_waiter *w);
 
 /*
- * Receive.  Without a waiter: CH_OK with *data and *free set, or CH_EMPTY.  With a
- * waiter: CH_OK, CH_NO_SENDERS, or CH_WAITING (then channel_wait(); on CH_OK
- * the item is in w->data / w->free).  The caller owns what it receives.
+ * Receive.  Without a waiter: CH_OK with *data and *free set, or CH_EMPTY.
+ * With a waiter: CH_OK, or CH_WAITING (then channel_wait(); on CH_OK the item
+ * is in w->data / w->free), whether or not a send end exists.  The caller
+ * owns what it receives.
  */
 ch_status channel_recv(channel *ch, ch_waiter *w, void **data, ch_free_fn *free);
 
 /*
- * Block until the wait completes: CH_OK (received / item delivered),
- * CH_NO_RECEIVERS or CH_NO_SENDERS (the other side went away), or
+ * Block until the wait completes: CH_OK (received / item delivered), or
  * CH_INTERRUPTED (a signal: the wait is still registered; wait again or
  * cancel).  Call without holding the GIL.
  */
@@ -119,12 +118,10 @@ ch_status channel_list(int64_t **ids, size_t *count);
 size_t channel_queued(channel *ch);
 
 /*
- * Before destroying interpreter `interp`: CH_NOT_EMPTY (with *id) if some
- * channel with queued items is referenced only from `interp`.
+ * After destroying `interp`: drop whatever references it still held, which
+ * destroys the channels only it referred to, queued items and all (SPEC
+ * LIFE-CH-2, LIFE-INTERP-2).
  */
-ch_status channel_check_interp_close(int64_t interp, int64_t *id);
-
-/* After destroying `interp`: drop whatever references it still held. */
 void channel_forget_interp(int64_t interp);
 
 /* Destroy every channel (process exit, and between unit tests). */

@@ -39,16 +39,6 @@ end_name(ch_end end)
 }
 
 static PyObject *
-no_memory_or(ch_status status, PyObject *exc, const char *fmt, int64_t id)
-{
-    if (status == CH_NO_MEMORY) {
-        return PyErr_NoMemory();
-    }
-    PyErr_Format(exc, fmt, (long long)id);
-    return NULL;
-}
-
-static PyObject *
 alloc_end(PyTypeObject *type, ch_end end, int64_t id, channel *ch)
 {
     end_object *self = (end_object *)type->tp_alloc(type, 0);
@@ -62,19 +52,23 @@ alloc_end(PyTypeObject *type, ch_end end, int64_t id, channel *ch)
     return (PyObject *)self;
 }
 
-/* Bind to the channel if not yet bound: 0, or -1 with ChannelNotFoundError. */
+/* Bind to the channel if not yet bound: 0, or -1 with ChannelNotFoundError or MemoryError. */
 static int
 bind(interpref_state *st, end_object *self)
 {
     if (self->ch != NULL) {
         return 0;
     }
-    ch_status status = channel_acquire(self->id, self->end, self->owner, &self->ch);
-    if (status != CH_OK) {
-        no_memory_or(status, st->ChannelNotFoundError, "channel %lld not found", self->id);
+    switch (channel_acquire(self->id, self->end, self->owner, &self->ch)) {
+    case CH_OK:
+        return 0;
+    case CH_NO_MEMORY:
+        PyErr_NoMemory();
+        return -1;
+    default:
+        PyErr_Format(st->ChannelNotFoundError, "channel %lld not found", (long long)self->id);
         return -1;
     }
-    return 0;
 }
 
 PyObject *
@@ -238,21 +232,11 @@ recv_recv(end_object *self, PyObject *unused)
         data = w.data;
         free = w.free;
     }
-    switch (status) {
-    case CH_OK:
-        return received(st, data, free);
-    case CH_NO_SENDERS:
-        PyErr_Format(st->ChannelEmptyError,
-                     "channel %lld is empty and no SendChannel for it exists any more",
-                     (long long)self->id);
-        return NULL;
-    case CH_INTERRUPTED:
-        return NULL;
-    /* GCOVR_EXCL_START: channel_recv() and channel_wait() give a receiver no other status */
-    default:
-        return no_memory_or(status, st->ChannelError, "channel %lld: unexpected state", self->id);
+    /* Never ChannelEmptyError: it waits even while no SendChannel exists. */
+    if (status == CH_INTERRUPTED) {
+        return NULL; /* a signal handler raised: its exception propagates */
     }
-    /* GCOVR_EXCL_STOP */
+    return received(st, data, free);
 }
 
 static PyObject *
@@ -303,27 +287,16 @@ send_send(end_object *self, PyObject *obj)
         return NULL;
     }
     ch_waiter w;
+    /* Never NotReceivedError: it waits even while no RecvChannel exists. */
     ch_status status = channel_send(self->ch, data, shareable_free, &w);
-    if (status == CH_WAITING) {
-        status = wait_interruptibly(&w);
+    if (status == CH_NO_MEMORY) {
+        shareable_free(data); /* not queued: still ours */
+        return PyErr_NoMemory();
     }
-    else {
-        shareable_free(data); /* refused (no receivers, no memory): still ours */
+    if (wait_interruptibly(&w) == CH_INTERRUPTED) {
+        return NULL; /* a signal handler raised: its exception propagates (CH-SEND-10) */
     }
-    switch (status) {
-    case CH_OK:
-    case CH_HANDED:
-        Py_RETURN_NONE;
-    case CH_NO_RECEIVERS:
-        PyErr_Format(st->NotReceivedError,
-                     "nothing can receive from channel %lld: no RecvChannel for it exists any more",
-                     (long long)self->id);
-        return NULL;
-    case CH_INTERRUPTED:
-        return NULL;
-    default:
-        return no_memory_or(status, st->ChannelError, "channel %lld: unexpected state", self->id);
-    }
+    Py_RETURN_NONE;
 }
 
 static PyObject *

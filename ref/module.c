@@ -246,7 +246,11 @@ add_exception(PyObject *module, PyObject **slot, const char *name, PyObject *bas
 static int
 add_exceptions(PyObject *module, interpref_state *st)
 {
-    /* SPEC EXC-*: ChannelError derives from Exception exactly as the seed says. */
+    /* SPEC EXC-*: ChannelError derives from Exception exactly as the seed says.
+     * ChannelEmptyError, ChannelNotEmptyError and NotReceivedError exist
+     * (MOD-2, EXC-4..6) but nothing raises them: recv() and send() wait
+     * whether or not the other end exists, and close() is never refused for
+     * queued objects (EXC-11..13). */
     if (add_exception(module, &st->RunFailedError, "RunFailedError", PyExc_RuntimeError,
                       "Interpreter.run() ended with an uncaught exception.") < 0 ||
         add_exception(module, &st->ChannelError, "ChannelError", PyExc_Exception,

@@ -10,6 +10,8 @@ a method of these classes (they are mutable) or by defining its own function.
 By itself the kit changes nothing: `--impl _mutant_kit --path conformance/mutants`
 must pass the whole suite (tools/mutation-score checks that first, as the
 control run), so that whatever kills a mutant is its mutation, not the kit.
+The helpers at the end (count_live_ends, channels_held_by) do nothing until
+a mutant calls them.
 
 How the kit stays invisible:
 - Results: create(), get_current(), get_main(), list_all(), create_channel(),
@@ -191,3 +193,80 @@ def _run(self, *args, **kwargs):
         return _BaseInterpreter.run(self, *args, **kwargs)
     _BaseInterpreter.run(self, _REBIND % (_IMPL, names), **kwargs)
     return _BaseInterpreter.run(self, args[0])
+
+
+# ---- helpers for mutants (inert until called) ------------------------------------
+
+_live = None   # {(class, channel id): count} once count_live_ends() ran
+
+
+def count_live_ends():
+    """Start counting this interpreter's kit end objects per (class, channel id).
+
+    Returns live(cls, cid): how many `cls` objects for channel `cid` exist now
+    in this interpreter (ends made before the call are not counted).  The
+    reference offers no way to ask whether an end exists anywhere, so mutants
+    that need it settle for the calling interpreter's own kit ends.
+    """
+    global _live
+    if _live is None:
+        _live = {}
+        counted = set()   # id() of the objects counted, so __del__ only undoes __init__
+
+        def key(end):
+            return (RecvChannel if isinstance(end, RecvChannel) else SendChannel), end.id
+
+        def __init__(self, *args, **kwargs):
+            _live[key(self)] = _live.get(key(self), 0) + 1
+            counted.add(id(self))
+
+        def __del__(self):
+            try:
+                if id(self) in counted:
+                    counted.discard(id(self))
+                    _live[key(self)] -= 1
+            except Exception:   # interpreter shutdown: the module may be half gone
+                pass
+
+        for cls in (RecvChannel, SendChannel):
+            cls.__init__ = __init__
+            cls.__del__ = __del__
+    return lambda cls, cid: _live.get((cls, cid), 0)
+
+
+_PROBE = """
+def __probe(cid):
+    import interpref
+    out = interpref.SendChannel(cid)
+    found, seen = set(), set()
+    todo = list(globals().values())
+    while todo:
+        value = todo.pop()
+        if isinstance(value, (interpref.RecvChannel, interpref.SendChannel)):
+            found.add(value.id)
+        elif type(value) in (tuple, list, dict) and id(value) not in seen:
+            seen.add(id(value))
+            todo.extend(value.values() if type(value) is dict else value)
+    for found_id in sorted(found):
+        out.send_nowait(found_id)
+__probe(%d)
+del __probe
+"""
+
+
+def channels_held_by(interp):
+    """Ids of the channels whose ends the sub's __main__ globals hold (also
+    inside tuples, lists and dicts), found by running a probe in it; None when
+    it cannot run code now (running, closed, the current interpreter...)."""
+    recv, send = _ref.create_channel()
+    try:
+        _BaseInterpreter.run(interp, _PROBE % recv.id)
+    except Exception:
+        return None
+    found = []
+    missing = object()
+    while True:
+        cid = recv.recv_nowait(missing)
+        if cid is missing:
+            return found
+        found.append(cid)

@@ -1,4 +1,5 @@
-"""Breaks SHARE-2 (MUST): is_shareable() returns True for True and False.
+"""Breaks SHARE-4 (MUST): is_shareable() returns True for True and False, yet sending a bool
+raises ValueError (SHARE-2 allows True only for objects that can then be sent).
 
 How: is_shareable(obj) is True when type(obj) is bool; sending a bool still raises ValueError.
 """

@@ -1,6 +1,7 @@
-"""Breaks INTERP-OBJ-3 (MUST): Interpreter(n) with a negative n does not raise ValueError.
+"""Breaks INTERP-OBJ-4 (MUST): Interpreter(x) raises TypeError when x is an instance of an int
+subclass, bool included, instead of accepting it as the id int(x).
 
-How: Interpreter(n) uses abs(n) for a negative int.
+How: Interpreter.__new__ raises TypeError unless type(x) is exactly int.
 """
 from interpref import *  # noqa: F401,F403  everything else is the reference
 from _mutant_kit import *  # noqa: F401,F403  the same API through mutable classes
@@ -10,8 +11,8 @@ _kit.patched_by(__name__)
 
 
 def __new__(cls, *args, **kwargs):
-    if len(args) == 1 and type(args[0]) is int and args[0] < 0:
-        args = (-args[0],)
+    if len(args) == 1 and isinstance(args[0], int) and type(args[0]) is not int:
+        raise TypeError('interpreter id must be an int, not %s' % type(args[0]).__name__)
     return _kit._BaseInterpreter.__new__(cls, *args, **kwargs)
 
 

@@ -1,4 +1,5 @@
-"""Breaks SHARE-7 (MUST): Ints beyond the signed 64-bit range are not received exactly.
+"""Breaks SHARE-6 (MUST): Ints beyond the signed 64-bit range, which is_shareable() accepts, are
+received as other ints (SHARE-7 allows refusing them, not changing them).
 
 How: send() and send_nowait() send such an int reduced to its low 63 bits.
 """

@@ -1,7 +1,8 @@
-"""Breaks SHARE-5 (MUST): The ValueError for a non-shareable object is also a ChannelError.
+"""Breaks SHARE-5 (MUST): The exception for a non-shareable object is a ChannelError and not a
+ValueError.
 
 How: send() and send_nowait() re-raise that ValueError as an instance of a class derived from
-both ValueError and ChannelError.
+ChannelError only.
 """
 from interpref import *  # noqa: F401,F403  everything else is the reference
 from _mutant_kit import *  # noqa: F401,F403  the same API through mutable classes
@@ -10,7 +11,7 @@ import _mutant_kit as _kit
 _kit.patched_by(__name__)
 
 
-class _NotShareableError(ValueError, ChannelError):
+class _NotShareableError(ChannelError):
     pass
 
 

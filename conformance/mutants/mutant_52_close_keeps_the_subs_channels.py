@@ -1,9 +1,11 @@
-"""Breaks LIFE-INTERP-1 (MUST): A sub is destroyed when the handle create() returned is
-deallocated.
+"""Breaks LIFE-INTERP-2 (MUST): close() leaves the channels only the sub referred to in
+existence, with their queued objects.
 
-How: create() returns a handle of a subclass of Interpreter whose __del__ closes the sub
-(errors ignored).
+How: Interpreter.close first asks the sub (a probe run in it) which channels its __main__
+globals hold ends of, and keeps a pair of reference ends of each, forever, in a module-level
+list of the closing interpreter; then it closes the sub.
 """
+import interpref as _ref
 from interpref import *  # noqa: F401,F403  everything else is the reference
 from _mutant_kit import *  # noqa: F401,F403  the same API through mutable classes
 import _mutant_kit as _kit
@@ -11,19 +13,14 @@ import _mutant_kit as _kit
 _kit.patched_by(__name__)
 
 
-class _OwningInterpreter(Interpreter):
-    __slots__ = ()
-
-    def __del__(self):
-        try:
-            _kit._BaseInterpreter.close(self)
-        except Exception:
-            pass
+_close = Interpreter.close
+_kept = []
 
 
-_OwningInterpreter.__name__ = _OwningInterpreter.__qualname__ = 'Interpreter'
-_create = create
+def close(self, *args):
+    for cid in _kit.channels_held_by(self) or ():
+        _kept.append((_ref.RecvChannel(cid), _ref.SendChannel(cid)))
+    return _close(self, *args)
 
 
-def create(*args, **kwargs):
-    return _OwningInterpreter(_create(*args, **kwargs).id)
+Interpreter.close = close

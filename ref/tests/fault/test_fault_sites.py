@@ -94,6 +94,23 @@ class HolderTableTests(unittest.TestCase):
         received.send_nowait('works')
         self.assertEqual(run_and_collect(b, 'out.send_nowait(kept[0].recv_nowait())'), ['works'])
 
+    def test_an_end_made_before_its_channel_binds_on_first_use(self):
+        # An end made for an id that names no channel yet holds nothing; its
+        # first use takes main's reference, where the table has no room.
+        a = new_interpreter(self)
+        b = new_interpreter(self)
+        cid = interpref.create_channel()[0].id + 1    # the next channel's id
+        early = interpref.RecvChannel(cid)
+        a.run('import interpref\nkept = interpref.create_channel()\n'
+              'assert kept[0].id == %d' % cid)
+        b.run('import interpref\n'
+              'kept = interpref.RecvChannel(%d), interpref.SendChannel(%d)' % (cid, cid))
+        with failing_from(0), self.assertRaises(MemoryError):
+            early.recv_nowait()
+        # Still unbound, not half bound: the next use binds.
+        b.run('kept[1].send_nowait("bound")')
+        self.assertEqual(early.recv_nowait(), 'bound')
+
     def test_list_all_channels(self):
         a, b, cid = self.channel_held_by_two_subs()
         # Its first allocation is the copy of the ids, then main's reference.

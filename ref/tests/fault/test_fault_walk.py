@@ -25,9 +25,11 @@ Every allocation interpref makes itself goes through ref/alloc.c, so:
      that run() documents for it (SPEC INTERP-FAIL-1), naming MemoryError;
      or it completes with every one of its own checks satisfied (a run()
      that returns normally although its code did not run is a finding);
-   - afterwards, faults disarmed, once the workload's threads are joined, its
-     interpreters closed and its ends dropped: list_all() == [main],
-     list_all_channels() == [], no thread left;
+   - afterwards, faults disarmed, once the workload's blocked calls are
+     released (every channel drained, and an object offered to each blocked
+     receiver: dropping ends releases nobody, CH-RECV-6 and CH-SEND-7), its
+     threads joined, its interpreters closed and its ends dropped:
+     list_all() == [main], list_all_channels() == [], no thread left;
    - a fresh workload with faults disarmed then succeeds in the same process;
    - the process exits 0 without a sanitizer report: LeakSanitizer checks it
      at exit (the CTest environment of the asan-based trees sets
@@ -297,9 +299,6 @@ def workload(ctx):
     in_r, in_s = ctx.channel('in')
     out_r, out_s = ctx.channel('out')
     objects = [3**400, 'x' * 100000, b'\x00' * 1000, -5, in_s]
-    # The runner must not capture `objects`: while b.run() is blocked, an
-    # in_s held by its closure would keep the sub's recv() from ever being
-    # released by cleanup (CH-RECV-6).
     source = SUB_BLOCKING.format(count=len(objects))
     runner = ctx.spawn('b.run', lambda: b.run(source, channels=(in_r, out_s)))
 
@@ -357,35 +356,46 @@ def collect():
             break
 
 
-def drain_all():
+def release_blocked():
+    """Release every blocked call once: drain each channel (a sender blocked
+    in send() returns once its object is received), then offer None to each
+    until no blocked receiver takes it, leaving one queued for a receiver
+    that blocks later.  Dropping ends would release nobody: blocked calls
+    wait for an end built later (CH-RECV-6, CH-SEND-7)."""
     for r, s in interpreters.list_all_channels():
         while r.recv_nowait(MISSING) is not MISSING:
+            pass
+        while s.send_nowait(None):
             pass
 
 
 def cleanup(ctx):
-    """Disarmed: join threads, close interpreters, drop ends; return problems."""
+    """Disarmed: release and join threads, close interpreters, drop ends;
+    return problems."""
     problems = []
-    for round_ in range(8):
+    # A released thread may block again (sub b's loop: recv(), then send()),
+    # so release in rounds until every thread has ended.
+    for round_ in range(40):
         try:
-            drain_all()        # releases senders blocked in send()
+            release_blocked()
         except Exception as exc:
-            problems.append('cleanup: draining raised %r' % (exc,))
+            problems.append('cleanup: releasing blocked calls raised %r' % (exc,))
             break
-        ctx.ends.clear()       # releases receivers blocked in recv() (CH-RECV-6)
         collect()
         for worker in ctx.threads:
-            worker.join(0.5 if round_ < 4 else 5)
+            worker.join(0.1 if round_ < 30 else 2)
         worker = None          # its result may be a received end
         ctx.threads = [w for w in ctx.threads if w.is_alive()]
-        for interp in list(ctx.interps):
-            try:
-                interp.close()
-            except (RuntimeError, interpreters.ChannelNotEmptyError):
-                continue       # still running, or holds queued ends: next round
-            ctx.interps.remove(interp)
-        if not ctx.threads and not ctx.interps:
+        if not ctx.threads:
             break
+    ctx.ends.clear()
+    collect()
+    for interp in list(ctx.interps):
+        try:
+            interp.close()
+        except RuntimeError:
+            continue           # still running: reported below
+        ctx.interps.remove(interp)
     if ctx.threads:
         problems.append('cleanup: threads still alive: %s'
                         % ', '.join(w.name for w in ctx.threads))

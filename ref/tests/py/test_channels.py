@@ -1,6 +1,7 @@
 """interpref: channels: create_channel(), list_all_channels(), the end objects
-(RecvChannel, SendChannel), send/recv semantics, lifetimes and the channel
-exceptions."""
+(RecvChannel, SendChannel), send/recv semantics (waiting whether or not an end
+of the other side exists), lifetimes (close() dropping a sub's channels) and
+the channel exceptions."""
 import gc
 import os
 import queue
@@ -464,24 +465,20 @@ class SendRecvTests(unittest.TestCase):
         self.assertIs(recv.recv_nowait(SENTINEL), SENTINEL)
 
 
-class NoPeerTests(unittest.TestCase):
-    """ChannelEmptyError and NotReceivedError when the other side is gone."""
+class NoOtherEndTests(unittest.TestCase):
+    """recv() and send() wait whether or not an end of the other side exists:
+    one built later from the channel's id releases them (SPEC CH-RECV-5/6/7,
+    CH-SEND-2/6/7).  Nothing raises ChannelEmptyError or NotReceivedError."""
 
-    def test_send_without_any_recv_end_is_not_received(self):
+    def test_send_without_any_recv_end_waits_for_one_built_later(self):
         recv, send = interpref.create_channel()
         cid = recv.id
         del recv
-        with self.assertRaises(interpref.NotReceivedError):
-            send.send('lost')   # would block forever otherwise
-        # The channel still exists (send is alive) and nothing was queued.
-        self.assertIn(cid, channel_ids())
-        self.assertIs(interpref.RecvChannel(cid).recv_nowait(SENTINEL), SENTINEL)
-
-    def test_not_received_is_a_channel_error(self):
-        recv, send = interpref.create_channel()
-        del recv
-        with self.assertRaises(interpref.ChannelError):
-            send.send(1)
+        call = support.Call(self, send.send, 'late')
+        call.assert_blocked('send()')
+        self.assertIn(cid, channel_ids())   # send is alive
+        self.assertEqual(interpref.RecvChannel(cid).recv(), 'late')
+        self.assertIsNone(call.value())
 
     def test_send_nowait_without_any_recv_end_queues(self):
         recv, send = interpref.create_channel()
@@ -490,29 +487,39 @@ class NoPeerTests(unittest.TestCase):
         self.assertIs(send.send_nowait('kept'), False)
         self.assertEqual(interpref.RecvChannel(cid).recv_nowait(), 'kept')
 
-    def test_recv_without_any_send_end_on_empty_is_channel_empty(self):
+    def test_recv_without_any_send_end_waits_for_one_built_later(self):
         recv, send = interpref.create_channel()
         cid = recv.id
         del send
-        with self.assertRaises(interpref.ChannelEmptyError):
-            recv.recv()   # would block forever otherwise
-        self.assertIn(cid, channel_ids())
+        call = support.Call(self, recv.recv)
+        call.assert_blocked('recv()')
+        self.assertIn(cid, channel_ids())   # recv is alive
+        self.assertIs(interpref.SendChannel(cid).send_nowait('late'), True)
+        self.assertEqual(call.value(), 'late')
 
-    def test_channel_empty_is_a_channel_error(self):
+    def test_blocking_send_to_a_recv_built_later_in_a_sub(self):
+        interp = new_interpreter(self)
         recv, send = interpref.create_channel()
-        del send
-        with self.assertRaises(interpref.ChannelError):
-            recv.recv()
+        cid = recv.id
+        del recv
+        call = support.Call(self, send.send, 'to the sub')
+        call.assert_blocked('send()')
+        got = run_and_collect(interp, 'out.send_nowait(interpref.RecvChannel(%d).recv())' % cid)
+        self.assertEqual(got, ['to the sub'])
+        self.assertIsNone(call.value())
 
-    def test_queued_items_are_received_before_channel_empty(self):
+    def test_queued_items_are_received_in_order_then_recv_waits(self):
         recv, send = interpref.create_channel()
+        cid = recv.id
         send.send_nowait(1)
         send.send_nowait(2)
         del send
         self.assertEqual(recv.recv(), 1)
         self.assertEqual(recv.recv(), 2)
-        with self.assertRaises(interpref.ChannelEmptyError):
-            recv.recv()
+        call = support.Call(self, recv.recv)
+        call.assert_blocked('recv()')
+        interpref.SendChannel(cid).send('three')
+        self.assertEqual(call.value(), 'three')
 
     def test_recv_nowait_without_any_send_end_returns_the_default(self):
         recv, send = interpref.create_channel()
@@ -520,36 +527,24 @@ class NoPeerTests(unittest.TestCase):
         self.assertIsNone(recv.recv_nowait())
         self.assertEqual(recv.recv_nowait('d'), 'd')
 
-    def test_a_new_send_end_lets_recv_block_again(self):
-        recv, send = interpref.create_channel()
-        cid = send.id
-        del send
-        with self.assertRaises(interpref.ChannelEmptyError):
-            recv.recv()
-        send = interpref.SendChannel(cid)
-        call = support.Call(self, recv.recv)
-        call.assert_blocked('recv()')
-        send.send('again')
-        self.assertEqual(call.value(), 'again')
-
-    def test_recv_end_in_a_sub_counts_as_a_receiver(self):
+    def test_recv_end_in_a_sub_receives_what_main_sends(self):
         interp = new_interpreter(self)
         recv, send = interpref.create_channel()
         interp.run('import interpref\nkept = channels[0]', channels=(recv, None))
         del recv
         call = support.Call(self, send.send, 'to the sub')
-        call.assert_blocked('send()')   # not NotReceivedError: the sub holds an end
+        call.assert_blocked('send()')
         self.assertEqual(run_and_collect(interp, 'out.send_nowait(kept.recv())'),
                          ['to the sub'])
         self.assertIsNone(call.value())
 
-    def test_send_end_in_a_sub_counts_as_a_sender(self):
+    def test_send_end_in_a_sub_sends_to_main(self):
         interp = new_interpreter(self)
         recv, send = interpref.create_channel()
         interp.run('kept = channels[1]', channels=(None, send))
         del send
         call = support.Call(self, recv.recv)
-        call.assert_blocked('recv()')   # not ChannelEmptyError: the sub holds an end
+        call.assert_blocked('recv()')
         interp.run("kept.send_nowait('from the sub')")
         self.assertEqual(call.value(), 'from the sub')
 
@@ -705,66 +700,49 @@ class LifetimeTests(unittest.TestCase):
         self.assertEqual(got_recv.recv(), 'alive')
 
 
-class ChannelNotEmptyTests(unittest.TestCase):
-    """Interpreter.close() refuses to destroy a channel that holds objects."""
+class CloseWithQueuedObjectsTests(unittest.TestCase):
+    """Interpreter.close() is never refused for queued objects: it destroys
+    the channels only the sub referred to, objects and all (SPEC LIFE-CH-2,
+    LIFE-INTERP-2); it never raises ChannelNotEmptyError."""
 
-    def test_close_refused_for_a_non_empty_channel_created_inside(self):
+    def test_close_destroys_a_non_empty_channel_created_inside(self):
         interp = new_interpreter(self)
-        interp.run("""if True:
-            import interpref
+        got = run_and_collect(interp, """if True:
             kept = interpref.create_channel()
-            kept[1].send_nowait('precious')
+            kept[1].send_nowait('dropped')
+            out.send_nowait(kept[0].id)
             """)
-        with self.assertRaises(interpref.ChannelNotEmptyError):
-            interp.close()
-        # Still alive and usable, the object still there.
-        self.assertIn(interp, interpref.list_all())
-        self.assertFalse(interp.is_running())
-        got = run_and_collect(interp, 'out.send_nowait(kept[0].recv_nowait())')
-        self.assertEqual(got, ['precious'])
+        cid = got[0]
+        self.assertIn(cid, channel_ids())
         interp.close()
         self.assertNotIn(interp, interpref.list_all())
+        self.assertNotIn(cid, channel_ids())
 
-    def test_channel_not_empty_is_a_channel_error(self):
-        interp = new_interpreter(self)
-        interp.run("""if True:
-            import interpref
-            kept = interpref.create_channel()
-            kept[1].send_nowait(1)
-            """)
-        with self.assertRaises(interpref.ChannelError):
-            interp.close()
-        interp.run('kept[0].recv_nowait()')
-
-    def test_close_refused_when_main_dropped_its_ends(self):
+    def test_close_destroys_the_channel_when_main_dropped_its_ends(self):
         interp = new_interpreter(self)
         recv, send = interpref.create_channel()
         cid = recv.id
         interp.run('held = channels', channels=(recv, send))
         send.send_nowait('queued')
         del recv, send
-        with self.assertRaises(interpref.ChannelNotEmptyError):
-            interp.close()
         self.assertIn(cid, channel_ids())
-        got = run_and_collect(interp, 'out.send_nowait(held[0].recv())')
-        self.assertEqual(got, ['queued'])
+        interp.close()
+        self.assertNotIn(cid, channel_ids())
+        with self.assertRaises(interpref.ChannelNotFoundError):
+            interpref.RecvChannel(cid).recv_nowait()
 
-    def test_only_a_send_end_inside_is_enough_to_refuse(self):
+    def test_only_a_send_end_inside_goes_with_the_sub(self):
         interp = new_interpreter(self)
         recv, send = interpref.create_channel()
         cid = recv.id
         interp.run("channels[1].send_nowait('x')\nheld = channels[1]", channels=(None, send))
         del recv, send
-        with self.assertRaises(interpref.ChannelNotEmptyError):
-            interp.close()
-        # Empty it from outside through a new end, then closing works.
-        self.assertEqual(interpref.RecvChannel(cid).recv_nowait(), 'x')
         interp.close()
         self.assertNotIn(cid, channel_ids())
 
-    def test_ends_held_only_by_garbage_do_not_refuse_close(self):
+    def test_ends_held_by_garbage_go_with_the_sub(self):
         # The sub's last references to both ends are in an unreachable cycle:
-        # garbage holds nothing, so close() collects it and goes ahead.
+        # ending the sub frees them and the channel with them.
         interp = interpref.create()
         self.addCleanup(support.close_if_alive, interp)
         recv, send = interpref.create_channel()
@@ -784,7 +762,7 @@ class ChannelNotEmptyTests(unittest.TestCase):
         self.assertNotIn(interp, interpref.list_all())
         self.assertNotIn(cid, channel_ids())
 
-    def test_close_allowed_when_another_interpreter_holds_an_end(self):
+    def test_a_channel_with_an_end_in_another_interpreter_survives(self):
         interp = interpref.create()
         self.addCleanup(support.close_if_alive, interp)
         recv, send = interpref.create_channel()
@@ -794,7 +772,7 @@ class ChannelNotEmptyTests(unittest.TestCase):
         interp.close()
         self.assertEqual(recv.recv_nowait(), 'survives')
 
-    def test_close_allowed_for_an_empty_channel(self):
+    def test_close_of_a_sub_with_an_empty_channel(self):
         interp = interpref.create()
         self.addCleanup(support.close_if_alive, interp)
         got = run_and_collect(interp, """if True:

@@ -1,7 +1,7 @@
 """interpref and threads: every API from non-main threads, blocking calls
-woken from other threads and interpreters, the peer-gone errors of blocked
-calls, close() against running code and live threads, and what isolated=True
-refuses inside (threads, fork)."""
+woken from other threads and interpreters, blocked calls waiting on when the
+other side's last end goes, close() against running code and live threads,
+and what isolated=True refuses inside (threads, fork)."""
 import os
 import sys
 import threading
@@ -231,29 +231,37 @@ class ConcurrentSendersTests(unittest.TestCase):
             self.assertEqual(mine, list(range(count)))
 
 
-class PeerGoneTests(unittest.TestCase):
+class OtherSideGoneTests(unittest.TestCase):
+    """A blocked call keeps waiting when the last end of the other side goes,
+    however it goes; an end built later from the id releases it (SPEC
+    CH-RECV-6/7, CH-SEND-7)."""
 
-    def test_blocked_send_gets_not_received_when_last_recv_end_dropped(self):
+    def assert_still_blocked(self, call, what):
+        self.assertFalse(call.done.wait(support.BLOCKED_WAIT),
+                         '%s returned (result %r, error %r)' % (what, call.result, call.error))
+
+    def test_blocked_send_keeps_waiting_when_last_recv_end_dropped(self):
         recv, send = interpref.create_channel()
         cid = recv.id
-        call = Call(self, send.send, 'withdrawn')
+        call = Call(self, send.send, 'kept')
         call.assert_blocked('send()')
         del recv
-        call.raised(interpref.NotReceivedError)
-        # The object was withdrawn: a new receiver does not get it.
-        self.assertIn(cid, channel_ids())
-        self.assertIs(interpref.RecvChannel(cid).recv_nowait(SENTINEL), SENTINEL)
+        self.assert_still_blocked(call, 'send()')
+        self.assertEqual(interpref.RecvChannel(cid).recv(), 'kept')
+        self.assertIsNone(call.value())
 
-    def test_only_the_blocked_senders_object_is_withdrawn(self):
+    def test_objects_around_a_blocked_send_stay_in_order(self):
         recv, send = interpref.create_channel()
         cid = recv.id
         send.send_nowait('queued before')
-        call = Call(self, send.send, 'withdrawn')
+        call = Call(self, send.send, 'blocked')
         call.assert_blocked('send()')
         send.send_nowait('queued after')
         del recv
-        call.raised(interpref.NotReceivedError)
-        self.assertEqual(drain(interpref.RecvChannel(cid)), ['queued before', 'queued after'])
+        self.assert_still_blocked(call, 'send()')
+        self.assertEqual(drain(interpref.RecvChannel(cid)),
+                         ['queued before', 'blocked', 'queued after'])
+        self.assertIsNone(call.value())
 
     def test_dropping_one_of_two_recv_ends_does_not_wake_the_sender(self):
         recv, send = interpref.create_channel()
@@ -261,57 +269,65 @@ class PeerGoneTests(unittest.TestCase):
         call = Call(self, send.send, 'kept')
         call.assert_blocked('send()')
         del recv
-        self.assertFalse(call.done.wait(support.BLOCKED_WAIT))
+        self.assert_still_blocked(call, 'send()')
         self.assertEqual(recv2.recv(), 'kept')
         self.assertIsNone(call.value())
 
-    def test_blocked_send_not_received_when_the_sub_with_the_last_recv_end_closes(self):
+    def test_blocked_send_keeps_waiting_when_the_sub_with_the_last_recv_end_closes(self):
         interp = interpref.create()
         self.addCleanup(support.close_if_alive, interp)
         recv, send = interpref.create_channel()
         cid = recv.id
         interp.run('held = channels[0]', channels=(recv, None))
         del recv
-        call = Call(self, send.send, 'nobody')
+        call = Call(self, send.send, 'later')
         call.assert_blocked('send()')
         interp.close()
-        call.raised(interpref.NotReceivedError)
-        self.assertIs(interpref.RecvChannel(cid).recv_nowait(SENTINEL), SENTINEL)
+        self.assert_still_blocked(call, 'send()')
+        self.assertEqual(interpref.RecvChannel(cid).recv(), 'later')
+        self.assertIsNone(call.value())
 
-    def test_blocked_send_in_a_sub_not_received(self):
+    def test_blocked_send_in_a_sub_keeps_waiting(self):
         interp = new_interpreter(self)
         recv, send = interpref.create_channel()
+        cid = recv.id
         call = Call(self, lambda: interp.run("""if True:
-            import interpref
             r, s = channels
-            try:
-                s.send('x')
-            except interpref.NotReceivedError:
-                s.send_nowait('NotReceivedError')
-            else:
-                s.send_nowait('received?')
+            s.send('x')
+            s.send_nowait('returned')
             del s, channels
             """, channels=(None, send)))
         call.assert_blocked('send() in a subinterpreter')
         del recv
+        self.assert_still_blocked(call, 'send() in a subinterpreter')
+        recv = interpref.RecvChannel(cid)
+        self.assertEqual(recv.recv(), 'x')
         call.value()
-        self.assertEqual(drain(interpref.RecvChannel(send.id)), ['NotReceivedError'])
+        self.assertEqual(drain(recv), ['returned'])
 
-    def test_blocked_recv_gets_channel_empty_when_last_send_end_dropped(self):
+    def test_blocked_recv_keeps_waiting_when_last_send_end_dropped(self):
         recv, send = interpref.create_channel()
+        cid = send.id
         call = Call(self, recv.recv)
         call.assert_blocked('recv()')
         del send
-        call.raised(interpref.ChannelEmptyError)
+        self.assert_still_blocked(call, 'recv()')
+        self.assertIs(interpref.SendChannel(cid).send_nowait('late'), True)
+        self.assertEqual(call.value(), 'late')
 
-    def test_all_blocked_receivers_get_channel_empty(self):
+    def test_all_blocked_receivers_keep_waiting(self):
         recv, send = interpref.create_channel()
+        cid = send.id
         calls = [Call(self, recv.recv) for _ in range(3)]
         for call in calls:
             call.assert_blocked('recv()')
         del send
         for call in calls:
-            call.raised(interpref.ChannelEmptyError)
+            self.assert_still_blocked(call, 'recv()')
+        send = interpref.SendChannel(cid)
+        for n in range(3):
+            send.send(n)
+        self.assertEqual(sorted(call.value() for call in calls), [0, 1, 2])
 
     def test_dropping_one_of_two_send_ends_does_not_wake_the_receiver(self):
         recv, send = interpref.create_channel()
@@ -319,40 +335,40 @@ class PeerGoneTests(unittest.TestCase):
         call = Call(self, recv.recv)
         call.assert_blocked('recv()')
         del send
-        self.assertFalse(call.done.wait(support.BLOCKED_WAIT))
+        self.assert_still_blocked(call, 'recv()')
         send2.send_nowait('kept')
         self.assertEqual(call.value(), 'kept')
 
-    def test_blocked_recv_empty_when_the_sub_with_the_last_send_end_closes(self):
+    def test_blocked_recv_keeps_waiting_when_the_sub_with_the_last_send_end_closes(self):
         interp = interpref.create()
         self.addCleanup(support.close_if_alive, interp)
         recv, send = interpref.create_channel()
+        cid = send.id
         interp.run('held = channels[1]', channels=(None, send))
         del send
         call = Call(self, recv.recv)
         call.assert_blocked('recv()')
         interp.close()
-        call.raised(interpref.ChannelEmptyError)
+        self.assert_still_blocked(call, 'recv()')
+        interpref.SendChannel(cid).send('after close')
+        self.assertEqual(call.value(), 'after close')
 
-    def test_blocked_recv_in_a_sub_gets_channel_empty(self):
+    def test_blocked_recv_in_a_sub_keeps_waiting(self):
         interp = new_interpreter(self)
         recv, send = interpref.create_channel()
+        cid = send.id
         out_r, out_s = interpref.create_channel()
         call = Call(self, lambda: interp.run("""if True:
-            import interpref
             r, s = channels
-            try:
-                r.recv()
-            except interpref.ChannelEmptyError:
-                s.send_nowait('ChannelEmptyError')
-            else:
-                s.send_nowait('received?')
+            s.send_nowait(r.recv())
             del r, s, channels
             """, channels=(recv, out_s)))
         call.assert_blocked('recv() in a subinterpreter')
         del send
+        self.assert_still_blocked(call, 'recv() in a subinterpreter')
+        interpref.SendChannel(cid).send('late')
         call.value()
-        self.assertEqual(out_r.recv(), 'ChannelEmptyError')
+        self.assertEqual(out_r.recv(), 'late')
 
 
 class CloseAgainstRunningTests(unittest.TestCase):
