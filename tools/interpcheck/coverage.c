@@ -45,33 +45,53 @@ parse_clause(const char *line, clause *c)
            strcmp(c->level, "MAY") == 0 || strcmp(c->level, "IMPL") == 0;
 }
 
-int
-coverage_report(FILE *out, const char *spec_path, const plan *p)
+/* The clauses SPEC.md defines, in its order: 0, or -1 with err. */
+static int
+read_clauses(const char *spec_path, clause **out, size_t *n, ic_error *err)
 {
+    *out = NULL;
+    *n = 0;
     FILE *f = fopen(spec_path, "r");
     if (f == NULL) {
-        fprintf(stderr, "interpcheck: %s: %s\n", spec_path, strerror(errno));
-        return 2;
+        return ic_error_set(err, IC_ERR_INPUT, "%s: %s", spec_path, strerror(errno));
     }
     clause *clauses = NULL;
-    size_t n = 0;
     char line[8192];
     int status = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
+    while (status == 0 && fgets(line, sizeof line, f) != NULL) {
         clause c;
         if (!parse_clause(line, &c)) {
             continue;
         }
-        clause *grown = realloc(clauses, (n + 1) * sizeof *grown);
+        clause *grown = realloc(clauses, (*n + 1) * sizeof *grown);
         if (grown == NULL) {
-            status = 2;
+            ic_error_set(err, IC_ERR_NOMEM, "out of memory");
+            status = -1;
             break;
         }
         clauses = grown;
-        clauses[n++] = c;
+        clauses[(*n)++] = c;
     }
     fclose(f);
-    for (size_t i = 0; i < p->n && status == 0; i++) {
+    if (status < 0) {
+        free(clauses);
+        clauses = NULL;
+        *n = 0;
+    }
+    *out = clauses;
+    return status;
+}
+
+cov_status
+cov_report(FILE *out, const char *spec_path, const plan_set *p, ic_error *err)
+{
+    clause *clauses = NULL;
+    size_t n = 0;
+    if (read_clauses(spec_path, &clauses, &n, err) < 0) {
+        return COV_BROKEN;
+    }
+    cov_status status = COV_COMPLETE;
+    for (size_t i = 0; i < p->n && status == COV_COMPLETE; i++) {
         const scn_scenario *s = p->items[i].scenario;
         /* A self-test (verdict: FAIL) proves the harness, not the clause. */
         int proves = s->verdict == SCN_VERDICT_PASS;
@@ -83,7 +103,7 @@ coverage_report(FILE *out, const char *spec_path, const plan *p)
             if (j == n) {
                 fprintf(out, "%s: cites %s, which %s does not define\n", p->items[i].path,
                         s->clauses[k], spec_path);
-                status = 2;
+                status = COV_BROKEN;
             }
             else if (proves) {
                 clauses[j].cited++;
@@ -105,8 +125,8 @@ coverage_report(FILE *out, const char *spec_path, const plan *p)
             "clauses: %zu (MUST/SHOULD %zu), cited by the %zu scenarios: %zu; "
             "MUST/SHOULD not cited: %zu\n",
             n, required, p->n, covered_any, uncovered);
-    if (status == 0 && uncovered > 0) {
-        status = 1;
+    if (status == COV_COMPLETE && uncovered > 0) {
+        status = COV_UNCOVERED;
     }
     free(clauses);
     return status;

@@ -7,13 +7,17 @@
 
 #include <stdio.h>
 
+#include "error.h"
 #include "plan.h"
 
-/*
- * Print the report.  Returns 0 when every MUST and SHOULD clause is cited by
- * at least one scenario, 1 when some are not, 2 when SPEC.md cannot be read
- * or a scenario cites an id that SPEC.md does not define.
- */
-int coverage_report(FILE *out, const char *spec_path, const plan *p);
+typedef enum {
+    COV_COMPLETE = 0,  /* every MUST and SHOULD clause is cited */
+    COV_UNCOVERED = 1, /* some are not */
+    COV_BROKEN = 2,    /* SPEC.md cannot be read (err), or a scenario cites an
+                          id that SPEC.md does not define (in the report) */
+} cov_status;
+
+/* Print the report to `out`. */
+cov_status cov_report(FILE *out, const char *spec_path, const plan_set *p, ic_error *err);
 
 #endif /* INTERPCHECK_COVERAGE_H */

@@ -10,17 +10,17 @@
 #include <string.h>
 
 const char *
-verdict_name(verdict v)
+expect_verdict_name(expect_verdict v)
 {
     static const char *names[] = {"PASS", "FAIL",    "XFAIL", "XPASS",
                                   "SKIP", "TIMEOUT", "CRASH", "ERROR"};
-    return v <= V_ERROR ? names[v] : "?";
+    return v <= EXPECT_ERROR ? names[v] : "?";
 }
 
 int
-verdict_matches(verdict v)
+expect_verdict_matches(expect_verdict v)
 {
-    return v == V_PASS || v == V_XFAIL || v == V_SKIP;
+    return v == EXPECT_PASS || v == EXPECT_XFAIL || v == EXPECT_SKIP;
 }
 
 static char *
@@ -58,50 +58,57 @@ keyed(const char *start, const char *end, const char *key)
     return value;
 }
 
+static void
+free_entry(expect_entry *entry)
+{
+    free(entry->id);
+    free(entry->clause);
+    free(entry->observed);
+    free(entry->reason);
+}
+
+/* OUTCOME, the words joined by '|', into e->outcomes and e->outcome_text:
+ * 0, or -1 with err. */
 static int
-parse_line(char *line, unsigned number, expectation *e, char *err, size_t err_size,
-           const char *path)
+parse_outcomes(char *outcome, expect_entry *e, ic_error *err, const char *path, unsigned number)
+{
+    snprintf(e->outcome_text, sizeof e->outcome_text, "%s", outcome);
+    char *save = NULL;
+    for (char *word = strtok_r(outcome, "|", &save); word != NULL;
+         word = strtok_r(NULL, "|", &save)) {
+        proto_verdict verdict;
+        if (proto_verdict_from_name(word, &verdict) < 0 || verdict == PROTO_PASS ||
+            verdict == PROTO_ERROR) {
+            return ic_error_set(err, IC_ERR_INPUT,
+                                "%s:%u: unknown outcome '%s' (FAIL, TIMEOUT, CRASH, several"
+                                " of them joined by '|', or SKIP)",
+                                path, number, word);
+        }
+        e->outcomes |= 1u << verdict;
+    }
+    /* SKIP alone: a scenario is either run or not. */
+    if ((e->outcomes & (1u << PROTO_SKIP)) && e->outcomes != (1u << PROTO_SKIP)) {
+        return ic_error_set(err, IC_ERR_INPUT, "%s:%u: SKIP cannot be combined with other outcomes",
+                            path, number);
+    }
+    return 0;
+}
+
+/* One entry: 0, or -1 with "path:line: message" in err (and *e empty). */
+static int
+parse_line(char *line, unsigned number, expect_entry *e, ic_error *err, const char *path)
 {
     char id[512], outcome[32], clause[128];
     int used = 0;
     memset(e, 0, sizeof *e);
     e->line = number;
     if (sscanf(line, "%511s %31s %127s %n", id, outcome, clause, &used) != 3) {
-        snprintf(err, err_size,
-                 "%s:%u: expected 'SCENARIO-ID OUTCOME CLAUSE | observed: ... |"
-                 " reason: ...'",
-                 path, number);
-        return -1;
+        return ic_error_set(err, IC_ERR_INPUT,
+                            "%s:%u: expected 'SCENARIO-ID OUTCOME CLAUSE | observed: ... |"
+                            " reason: ...'",
+                            path, number);
     }
-    /* OUTCOME: one of FAIL, TIMEOUT, CRASH, several joined by '|', or SKIP alone. */
-    snprintf(e->outcome_text, sizeof e->outcome_text, "%s", outcome);
-    char *save = NULL;
-    for (char *word = strtok_r(outcome, "|", &save); word != NULL;
-         word = strtok_r(NULL, "|", &save)) {
-        raw_verdict v;
-        if (strcmp(word, "FAIL") == 0) {
-            v = RAW_FAIL;
-        }
-        else if (strcmp(word, "TIMEOUT") == 0) {
-            v = RAW_TIMEOUT;
-        }
-        else if (strcmp(word, "CRASH") == 0) {
-            v = RAW_CRASH;
-        }
-        else if (strcmp(word, "SKIP") == 0) {
-            v = RAW_SKIP;
-        }
-        else {
-            snprintf(err, err_size,
-                     "%s:%u: unknown outcome '%s' (FAIL, TIMEOUT, CRASH, several"
-                     " of them joined by '|', or SKIP)",
-                     path, number, word);
-            return -1;
-        }
-        e->outcomes |= 1u << v;
-    }
-    if ((e->outcomes & (1u << RAW_SKIP)) && e->outcomes != (1u << RAW_SKIP)) {
-        snprintf(err, err_size, "%s:%u: SKIP cannot be combined with other outcomes", path, number);
+    if (parse_outcomes(outcome, e, err, path, number) < 0) {
         return -1;
     }
     const char *rest = line + used;
@@ -112,34 +119,40 @@ parse_line(char *line, unsigned number, expectation *e, char *err, size_t err_si
         e->reason = keyed(bar2 + 1, bar2 + strlen(bar2), "reason");
     }
     if (e->observed == NULL || e->reason == NULL) {
-        free(e->observed);
-        free(e->reason);
-        snprintf(err, err_size, "%s:%u: every entry needs '| observed: ... | reason: ...'", path,
-                 number);
-        return -1;
+        ic_error_set(err, IC_ERR_INPUT, "%s:%u: every entry needs '| observed: ... | reason: ...'",
+                     path, number);
+        goto fail;
     }
     e->id = strdup(id);
     e->clause = strdup(clause);
     if (e->id == NULL || e->clause == NULL) {
-        snprintf(err, err_size, "%s: out of memory", path);
-        return -1;
+        ic_error_set(err, IC_ERR_NOMEM, "%s: out of memory", path);
+        goto fail;
     }
     return 0;
+fail:
+    free_entry(e);
+    memset(e, 0, sizeof *e);
+    return -1;
 }
 
 int
-expectations_load(const char *path, expectations *out, char *err, size_t err_size)
+expect_load(const char *path, expect_file *out, ic_error *err)
 {
     memset(out, 0, sizeof *out);
     FILE *f = fopen(path, "r");
     if (f == NULL) {
-        snprintf(err, err_size, "%s: cannot open: %s", path, strerror(errno));
+        ic_error_set(err, IC_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
     out->path = strdup(path);
     char line[4096];
     unsigned number = 0;
-    int status = out->path ? 0 : -1;
+    int status = 0;
+    if (out->path == NULL) {
+        ic_error_set(err, IC_ERR_NOMEM, "%s: out of memory", path);
+        status = -1;
+    }
     while (status == 0 && fgets(line, sizeof line, f) != NULL) {
         number++;
         line[strcspn(line, "\n")] = '\0';
@@ -150,19 +163,19 @@ expectations_load(const char *path, expectations *out, char *err, size_t err_siz
         if (*p == '\0' || *p == '#') {
             continue;
         }
-        expectation *grown = realloc(out->entries, (out->n + 1) * sizeof *grown);
+        expect_entry *grown = realloc(out->entries, (out->n + 1) * sizeof *grown);
         if (grown == NULL) {
-            snprintf(err, err_size, "%s: out of memory", path);
+            ic_error_set(err, IC_ERR_NOMEM, "%s: out of memory", path);
             status = -1;
             break;
         }
         out->entries = grown;
-        status = parse_line(line, number, &out->entries[out->n], err, err_size, path);
+        status = parse_line(line, number, &out->entries[out->n], err, path);
         if (status == 0) {
             for (size_t i = 0; i < out->n; i++) {
                 if (strcmp(out->entries[i].id, out->entries[out->n].id) == 0) {
-                    snprintf(err, err_size, "%s:%u: %s is listed twice (first on line %u)", path,
-                             number, out->entries[i].id, out->entries[i].line);
+                    ic_error_set(err, IC_ERR_INPUT, "%s:%u: %s is listed twice (first on line %u)",
+                                 path, number, out->entries[i].id, out->entries[i].line);
                     status = -1;
                 }
             }
@@ -171,27 +184,24 @@ expectations_load(const char *path, expectations *out, char *err, size_t err_siz
     }
     fclose(f);
     if (status < 0) {
-        expectations_free(out);
+        expect_free(out);
     }
     return status;
 }
 
 void
-expectations_free(expectations *e)
+expect_free(expect_file *e)
 {
     for (size_t i = 0; i < e->n; i++) {
-        free(e->entries[i].id);
-        free(e->entries[i].clause);
-        free(e->entries[i].observed);
-        free(e->entries[i].reason);
+        free_entry(&e->entries[i]);
     }
     free(e->entries);
     free(e->path);
     memset(e, 0, sizeof *e);
 }
 
-expectation *
-expectations_find(expectations *e, const char *id)
+expect_entry *
+expect_find(expect_file *e, const char *id)
 {
     for (size_t i = 0; e != NULL && i < e->n; i++) {
         if (strcmp(e->entries[i].id, id) == 0) {
@@ -213,23 +223,23 @@ charged_text(char *buf, size_t size, const char *clause)
     }
 }
 
-verdict
-judge(raw_verdict raw, const char *clause, const expectation *entry, int must_fail, char *why,
-      size_t why_size)
+expect_verdict
+expect_judge(proto_verdict raw, const char *clause, const expect_entry *entry, int must_fail,
+             char *why, size_t why_size)
 {
     why[0] = '\0';
     if (must_fail) {
         /* A harness self-test: it exists to fail; passing means the harness is broken. */
-        if (raw == RAW_FAIL) {
-            return V_PASS;
+        if (raw == PROTO_FAIL) {
+            return EXPECT_PASS;
         }
-        if (raw == RAW_PASS) {
+        if (raw == PROTO_PASS) {
             snprintf(why, why_size,
                      "this self-test scenario must fail, but it passed: the harness is broken");
-            return V_FAIL;
+            return EXPECT_FAIL;
         }
     }
-    if (entry != NULL && entry->outcomes != (1u << RAW_SKIP)) {
+    if (entry != NULL && entry->outcomes != (1u << PROTO_SKIP)) {
         if (entry->outcomes & (1u << raw)) {
             /* The outcome alone is not enough: an entry explains one
              * deviation, and a failure charged to another clause stopped at
@@ -238,36 +248,36 @@ judge(raw_verdict raw, const char *clause, const expectation *entry, int must_fa
             int setup = clause == NULL;
             if (setup ? strcmp(entry->clause, EXPECT_SETUP_CLAUSE) == 0
                       : strcmp(entry->clause, clause) == 0) {
-                return V_XFAIL;
+                return EXPECT_XFAIL;
             }
             char expected[160], got[160];
             charged_text(expected, sizeof expected, entry->clause);
             charged_text(got, sizeof got, clause);
             snprintf(why, why_size, "expected %s %s, got %s %s", entry->outcome_text, expected,
-                     raw_verdict_name(raw), got);
+                     proto_verdict_name(raw), got);
         }
-        else if (raw == RAW_PASS) {
+        else if (raw == PROTO_PASS) {
             snprintf(why, why_size,
                      "expected to fail per the expectation file, but passed (stale entry?)");
-            return V_XPASS;
+            return EXPECT_XPASS;
         }
         else {
             snprintf(why, why_size, "the expectation file names a different outcome");
         }
     }
     switch (raw) {
-    case RAW_PASS:
-        return V_PASS;
-    case RAW_FAIL:
-        return V_FAIL;
-    case RAW_SKIP:
-        return V_SKIP;
-    case RAW_TIMEOUT:
-        return V_TIMEOUT;
-    case RAW_CRASH:
-        return V_CRASH;
-    case RAW_ERROR:
+    case PROTO_PASS:
+        return EXPECT_PASS;
+    case PROTO_FAIL:
+        return EXPECT_FAIL;
+    case PROTO_SKIP:
+        return EXPECT_SKIP;
+    case PROTO_TIMEOUT:
+        return EXPECT_TIMEOUT;
+    case PROTO_CRASH:
+        return EXPECT_CRASH;
+    case PROTO_ERROR:
     default:
-        return V_ERROR;
+        return EXPECT_ERROR;
     }
 }

@@ -25,44 +25,46 @@
 
 #include <stddef.h>
 
-#include "worker.h"
+#include "error.h"
+#include "protocol.h"
 
 typedef enum {
-    V_PASS,
-    V_FAIL,
-    V_XFAIL,
-    V_XPASS,
-    V_SKIP,
-    V_TIMEOUT,
-    V_CRASH,
-    V_ERROR,
-} verdict;
+    EXPECT_PASS,
+    EXPECT_FAIL,
+    EXPECT_XFAIL,
+    EXPECT_XPASS,
+    EXPECT_SKIP,
+    EXPECT_TIMEOUT,
+    EXPECT_CRASH,
+    EXPECT_ERROR,
+} expect_verdict;
 
-const char *verdict_name(verdict v);
+const char *expect_verdict_name(expect_verdict v);
 /* PASS, XFAIL and SKIP agree with the expectations; nothing else does. */
-int verdict_matches(verdict v);
+int expect_verdict_matches(expect_verdict v);
 
 typedef struct {
     char *id;
-    unsigned outcomes;     /* bits (1 << raw_verdict): FAIL, TIMEOUT, CRASH, or SKIP alone */
+    unsigned outcomes;     /* bits (1 << proto_verdict): FAIL, TIMEOUT, CRASH, or SKIP alone */
     char outcome_text[32]; /* as written, e.g. "FAIL|TIMEOUT" */
     char *clause;          /* the charged clause, "-" for a set-up failure */
     char *observed;
     char *reason;
     unsigned line;
     int used; /* matched a scenario of this run */
-} expectation;
+} expect_entry;
 
 typedef struct {
     char *path;
-    expectation *entries;
+    expect_entry *entries;
     size_t n;
-} expectations;
+} expect_file;
 
-/* Load a file; -1 with "path:line: message" in err on any malformed line. */
-int expectations_load(const char *path, expectations *out, char *err, size_t err_size);
-void expectations_free(expectations *e);
-expectation *expectations_find(expectations *e, const char *id);
+/* Load a file: 0, or -1 with "path:line: message" in err on the first
+ * malformed line (or "path: ..." when it cannot be read). */
+int expect_load(const char *path, expect_file *out, ic_error *err);
+void expect_free(expect_file *e);
+expect_entry *expect_find(expect_file *e, const char *id);
 
 /* The CLAUSE column's spelling for a set-up failure. */
 #define EXPECT_SETUP_CLAUSE "-"
@@ -74,7 +76,7 @@ expectation *expectations_find(expectations *e, const char *id);
  * `why` (why_size bytes, at least 1) gets an explanation when the verdict
  * needs one, else "".
  */
-verdict judge(raw_verdict raw, const char *clause, const expectation *entry, int must_fail,
-              char *why, size_t why_size);
+expect_verdict expect_judge(proto_verdict raw, const char *clause, const expect_entry *entry,
+                            int must_fail, char *why, size_t why_size);
 
 #endif /* INTERPCHECK_EXPECT_H */

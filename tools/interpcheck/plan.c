@@ -16,20 +16,24 @@ typedef struct {
     size_t n, cap;
 } path_list;
 
+/* Append a copy of `path`: 0, or -1 with err. */
 static int
-push(path_list *list, const char *path)
+push(path_list *list, const char *path, ic_error *err)
 {
     if (list->n == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 64;
+        size_t cap = list->cap ? list->cap * 2 : 16;
         char **grown = realloc(list->paths, cap * sizeof *grown);
         if (grown == NULL) {
-            return -1;
+            return ic_error_set(err, IC_ERR_NOMEM, "out of memory");
         }
         list->paths = grown;
         list->cap = cap;
     }
     list->paths[list->n] = strdup(path);
-    return list->paths[list->n++] ? 0 : -1;
+    if (list->paths[list->n++] == NULL) {
+        return ic_error_set(err, IC_ERR_NOMEM, "out of memory");
+    }
+    return 0;
 }
 
 static int
@@ -39,21 +43,20 @@ ends_with(const char *text, const char *suffix)
     return n >= k && strcmp(text + n - k, suffix) == 0;
 }
 
+/* Every *.scn at or under `path` into `list`: 0, or -1 with err. */
 static int
-walk(const char *path, path_list *list)
+walk(const char *path, path_list *list, ic_error *err)
 {
     struct stat st;
     if (stat(path, &st) < 0) {
-        fprintf(stderr, "interpcheck: %s: %s\n", path, strerror(errno));
-        return -1;
+        return ic_error_set(err, IC_ERR_INPUT, "%s: %s", path, strerror(errno));
     }
     if (!S_ISDIR(st.st_mode)) {
-        return push(list, path);
+        return push(list, path, err);
     }
     DIR *dir = opendir(path);
     if (dir == NULL) {
-        fprintf(stderr, "interpcheck: %s: %s\n", path, strerror(errno));
-        return -1;
+        return ic_error_set(err, IC_ERR_INPUT, "%s: %s", path, strerror(errno));
     }
     int status = 0;
     struct dirent *entry;
@@ -63,15 +66,16 @@ walk(const char *path, path_list *list)
         }
         char *child;
         if (asprintf(&child, "%s/%s", path, entry->d_name) < 0) {
+            ic_error_set(err, IC_ERR_NOMEM, "out of memory");
             status = -1;
             break;
         }
         struct stat cst;
         if (stat(child, &cst) == 0 && S_ISDIR(cst.st_mode)) {
-            status = walk(child, list);
+            status = walk(child, list, err);
         }
         else if (ends_with(child, ".scn")) {
-            status = push(list, child);
+            status = push(list, child, err);
         }
         free(child);
     }
@@ -138,33 +142,60 @@ selected(const plan_filter *f, const char *id, const scn_scenario *s)
     return f->levels == 0 || (f->levels & (1 << s->level)) != 0;
 }
 
-int
-plan_build(const char *root, const char **paths, size_t n_paths, const plan_filter *filter,
-           plan *out)
+void
+plan_free(plan_set *p)
 {
-    memset(out, 0, sizeof *out);
-    path_list list = {0};
-    int status = 0;
-    for (size_t i = 0; i < n_paths && status == 0; i++) {
-        status = walk(paths[i], &list);
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->items[i].path);
+        free(p->items[i].id);
+        scn_free(p->items[i].scenario);
     }
-    if (status == 0 && list.n > 0) {
-        qsort(list.paths, list.n, sizeof *list.paths, compare_paths);
-        out->items = calloc(list.n, sizeof *out->items);
-        status = out->items ? 0 : -1;
+    free(p->items);
+    for (size_t i = 0; i < p->parse_errors; i++) {
+        free(p->errors[i]);
     }
+    free(p->errors);
+    memset(p, 0, sizeof *p);
+}
+
+/* Parse list->paths[i] into *s; a parse error is added to out->errors (1). */
+static int
+parse_one(const char *path, scn_scenario **s, plan_set *out, ic_error *err)
+{
+    scn_error perr;
+    if (scn_parse_file(path, s, &perr) == 0) {
+        return 0;
+    }
+    char text[1600];
+    scn_format_error(&perr, text, sizeof text);
+    char **grown = realloc(out->errors, (out->parse_errors + 1) * sizeof *grown);
+    char *copy = grown ? strdup(text) : NULL;
+    if (grown != NULL) {
+        out->errors = grown;
+    }
+    if (copy == NULL) {
+        return ic_error_set(err, IC_ERR_NOMEM, "out of memory");
+    }
+    out->errors[out->parse_errors++] = copy;
+    return 1;
+}
+
+/* Parse and select the sorted `list` into out->items: 0, or -1 with err. */
+static int
+select_items(const path_list *list, const char *root, const plan_filter *filter, plan_set *out,
+             ic_error *err)
+{
     size_t index = 0;
-    for (size_t i = 0; i < list.n && status == 0; i++) {
+    for (size_t i = 0; i < list->n; i++) {
         scn_scenario *s = NULL;
-        scn_error err;
-        if (scn_parse_file(list.paths[i], &s, &err) < 0) {
-            char text[1600];
-            scn_format_error(&err, text, sizeof text);
-            fprintf(stderr, "%s\n", text);
-            out->parse_errors++;
+        int parsed = parse_one(list->paths[i], &s, out, err);
+        if (parsed != 0) {
+            if (parsed < 0) {
+                return -1;
+            }
             continue;
         }
-        char *id = make_id(root, list.paths[i]);
+        char *id = make_id(root, list->paths[i]);
         int keep = id != NULL && selected(filter, id, s);
         if (keep && filter->shards > 0) {
             /* Shards interleave the selected scenarios: every one counts. */
@@ -175,7 +206,31 @@ plan_build(const char *root, const char **paths, size_t n_paths, const plan_filt
             scn_free(s);
             continue;
         }
-        out->items[out->n++] = (planned){.path = strdup(list.paths[i]), .id = id, .scenario = s};
+        out->items[out->n++] = (plan_item){.path = strdup(list->paths[i]), .id = id, .scenario = s};
+    }
+    return 0;
+}
+
+int
+plan_build(const char *root, const char **paths, size_t n_paths, const plan_filter *filter,
+           plan_set *out, ic_error *err)
+{
+    memset(out, 0, sizeof *out);
+    path_list list = {0};
+    int status = 0;
+    for (size_t i = 0; i < n_paths && status == 0; i++) {
+        status = walk(paths[i], &list, err);
+    }
+    if (status == 0 && list.n > 0) {
+        qsort(list.paths, list.n, sizeof *list.paths, compare_paths);
+        out->items = calloc(list.n, sizeof *out->items);
+        if (out->items == NULL) {
+            ic_error_set(err, IC_ERR_NOMEM, "out of memory");
+            status = -1;
+        }
+    }
+    if (status == 0) {
+        status = select_items(&list, root, filter, out, err);
     }
     for (size_t i = 0; i < list.n; i++) {
         free(list.paths[i]);
@@ -185,18 +240,6 @@ plan_build(const char *root, const char **paths, size_t n_paths, const plan_filt
         plan_free(out);
     }
     return status;
-}
-
-void
-plan_free(plan *p)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        free(p->items[i].path);
-        free(p->items[i].id);
-        scn_free(p->items[i].scenario);
-    }
-    free(p->items);
-    memset(p, 0, sizeof *p);
 }
 
 int

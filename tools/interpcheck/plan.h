@@ -7,13 +7,14 @@
 
 #include <stddef.h>
 
+#include "error.h"
 #include "scenario.h"
 
 typedef struct {
     char *path; /* as found */
     char *id;   /* path relative to the suite root, without .scn */
     scn_scenario *scenario;
-} planned;
+} plan_item;
 
 typedef struct {
     const char **globs; /* --filter: id globs (any) */
@@ -27,21 +28,22 @@ typedef struct {
 } plan_filter;
 
 typedef struct {
-    planned *items;
+    plan_item *items;
     size_t n;
-    size_t parse_errors; /* files that did not parse (reported on stderr) */
-} plan;
+    size_t parse_errors; /* files that did not parse */
+    char **errors;       /* their messages, "path:line:column: message" */
+} plan_set;
 
 /*
  * Find every *.scn under `paths` (files or folders, searched recursively,
  * sorted by path), parse them and keep those the filter selects.  Ids are
- * relative to `root` (the conformance folder).  Returns -1 only for I/O
- * errors and missing paths (message on stderr); parse errors are counted
- * and printed as path:line:column: message.
+ * relative to `root` (the conformance folder).  Returns 0, or -1 with err
+ * for I/O errors, missing paths and memory; files that do not parse are
+ * left out, their messages in out->errors for the caller to print.
  */
 int plan_build(const char *root, const char **paths, size_t n_paths, const plan_filter *filter,
-               plan *out);
-void plan_free(plan *p);
+               plan_set *out, ic_error *err);
+void plan_free(plan_set *p);
 
 /* Parse "i/n" for --shard. */
 int plan_parse_shard(const char *text, unsigned *shard, unsigned *shards);

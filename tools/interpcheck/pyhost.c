@@ -22,16 +22,16 @@ static PyObject *executor;
 static char version[32];
 
 static int
-status_error(PyStatus status, char *err, size_t err_size)
+status_error(PyStatus status, ic_error *err)
 {
-    snprintf(err, err_size, "cannot initialise Python: %s%s%s", status.func ? status.func : "",
-             status.func ? ": " : "", status.err_msg ? status.err_msg : "unknown error");
-    return -1;
+    return ic_error_set(err, IC_ERR_PYTHON, "cannot initialise Python: %s%s%s",
+                        status.func ? status.func : "", status.func ? ": " : "",
+                        status.err_msg ? status.err_msg : "unknown error");
 }
 
-/* The pending Python exception as text, then cleared. */
-static void
-exception_text(char *err, size_t err_size, const char *what)
+/* The pending Python exception into err, then cleared; returns -1. */
+static int
+exception_text(ic_error *err, const char *what)
 {
 #if PY_VERSION_HEX >= 0x030C0000
     PyObject *value = PyErr_GetRaisedException();
@@ -45,10 +45,11 @@ exception_text(char *err, size_t err_size, const char *what)
     PyObject *text = value ? PyObject_Str(value) : NULL;
     const char *utf8 = text ? PyUnicode_AsUTF8(text) : NULL;
     const char *name = value ? Py_TYPE(value)->tp_name : "error";
-    snprintf(err, err_size, "%s: %s: %s", what, name, utf8 ? utf8 : "?");
+    ic_error_set(err, IC_ERR_PYTHON, "%s: %s: %s", what, name, utf8 ? utf8 : "?");
     Py_XDECREF(text);
     Py_XDECREF(value);
     PyErr_Clear();
+    return -1;
 }
 
 static void
@@ -128,11 +129,10 @@ warm_up(const char *impl)
 }
 
 int
-pyhost_start(const char *path, const char *impl, const char *executable, char *err, size_t err_size)
+pyhost_start(const char *path, const char *impl, const char *executable, ic_error *err)
 {
     if (PyImport_AppendInittab("interpref", PyInit_interpref) < 0 || scrub_environment(path) < 0) {
-        snprintf(err, err_size, "cannot prepare the embedded Python");
-        return -1;
+        return ic_error_set(err, IC_ERR_PYTHON, "cannot prepare the embedded Python");
     }
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
@@ -154,21 +154,19 @@ pyhost_start(const char *path, const char *impl, const char *executable, char *e
     }
     PyConfig_Clear(&config);
     if (PyStatus_Exception(status)) {
-        return status_error(status, err, err_size);
+        return status_error(status, err);
     }
     snprintf(version, sizeof version, "%s", Py_GetVersion());
     version[strcspn(version, " ")] = '\0';
     executor = PyImport_ImportModule("executor");
     if (executor == NULL) {
-        exception_text(err, err_size, "cannot import the step executor (executor.py)");
-        return -1;
+        return exception_text(err, "cannot import the step executor (executor.py)");
     }
     PyObject *module = PyImport_ImportModule(impl);
     if (module == NULL) {
         char what[300];
         snprintf(what, sizeof what, "cannot import the implementation '%s'", impl);
-        exception_text(err, err_size, what);
-        return -1;
+        return exception_text(err, what);
     }
     Py_DECREF(module);
     warm_up(impl);

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "error.h"
+
 /*
  * Start Python with `path` (':'-separated folders: the executor's and the
  * adapters') on the module search path of every interpreter, and import the
@@ -17,8 +19,7 @@
  * of the same version, for scenarios that start one.  0, or -1 with a
  * message in err.
  */
-int pyhost_start(const char *path, const char *impl, const char *executable, char *err,
-                 size_t err_size);
+int pyhost_start(const char *path, const char *impl, const char *executable, ic_error *err);
 
 /*
  * Fork a child that runs one scenario, its report going to report_fd and

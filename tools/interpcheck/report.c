@@ -13,19 +13,13 @@
 
 /* ---- clauses: what a failure is charged to ------------------------------ */
 
-int
-raw_is_failure(raw_verdict v)
-{
-    return v == RAW_FAIL || v == RAW_TIMEOUT || v == RAW_CRASH;
-}
-
 void
-result_charge(result *r)
+rpt_charge(rpt_result *r)
 {
     const scn_scenario *s = r->item->scenario;
     r->clause = NULL;
     r->setup_failed = 0;
-    if (!raw_is_failure(r->o.verdict)) {
+    if (!proto_is_failure(r->o.verdict)) {
         return;
     }
     /* No step started (an implementation that does not import, a child
@@ -42,27 +36,27 @@ result_charge(result *r)
  * (or, for ERROR, proved nothing); later ones did not run.  A passing
  * scenario ran every step; one that never ran (SKIP) ran none.
  */
-clause_state
-result_clause_state(const result *r, const char *clause)
+rpt_clause_state
+rpt_clause_state_of(const rpt_result *r, const char *clause)
 {
     const scn_scenario *s = r->item->scenario;
     if (r->clause != NULL && strcmp(r->clause, clause) == 0) {
-        return CLAUSE_FAILED;
+        return RPT_CLAUSE_FAILED;
     }
-    long ran = r->o.verdict == RAW_PASS ? (long)s->n_steps : r->o.step_index;
+    long ran = r->o.verdict == PROTO_PASS ? (long)s->n_steps : r->o.step_index;
     for (size_t i = 0; i < s->n_steps; i++) {
         const char *c = scn_step_clause(s, &s->steps[i]);
         if (c != NULL && strcmp(c, clause) == 0 && (long)i >= ran) {
-            return CLAUSE_NOT_REACHED;
+            return RPT_CLAUSE_NOT_REACHED;
         }
     }
-    return CLAUSE_PASSED;
+    return RPT_CLAUSE_PASSED;
 }
 
 static int
 by_scenarios(const void *a, const void *b)
 {
-    const root_cause *x = a, *y = b;
+    const rpt_root_cause *x = a, *y = b;
     if ((x->clause == NULL) != (y->clause == NULL)) {
         return x->clause == NULL ? 1 : -1;
     }
@@ -72,17 +66,17 @@ by_scenarios(const void *a, const void *b)
     return x->clause ? strcmp(x->clause, y->clause) : 0;
 }
 
-root_cause *
-report_root_causes(const result *results, size_t n, size_t *n_causes)
+rpt_root_cause *
+rpt_root_causes(const rpt_result *results, size_t n, size_t *n_causes)
 {
-    root_cause *causes = NULL;
+    rpt_root_cause *causes = NULL;
     size_t count = 0;
     *n_causes = 0;
     for (size_t i = 0; i < n; i++) {
-        const result *r = &results[i];
+        const rpt_result *r = &results[i];
         /* A self-test's FAIL is the harness working, not a deviation. */
-        if (!r->done || !raw_is_failure(r->o.verdict) ||
-            (r->o.verdict == RAW_FAIL && r->item->scenario->verdict == SCN_VERDICT_FAIL)) {
+        if (!r->done || !proto_is_failure(r->o.verdict) ||
+            (r->o.verdict == PROTO_FAIL && r->item->scenario->verdict == SCN_VERDICT_FAIL)) {
             continue;
         }
         size_t k = 0;
@@ -92,13 +86,15 @@ report_root_causes(const result *results, size_t n, size_t *n_causes)
             k++;
         }
         if (k == count) {
-            root_cause *grown = realloc(causes, (count + 1) * sizeof *grown);
+            rpt_root_cause *grown = realloc(causes, (count + 1) * sizeof *grown);
             if (grown == NULL) {
                 free(causes);
-                return NULL;
+                causes = NULL;
+                count = 0;
+                break;
             }
             causes = grown;
-            causes[count++] = (root_cause){r->clause, 0};
+            causes[count++] = (rpt_root_cause){r->clause, 0};
         }
         causes[k].scenarios++;
     }
@@ -112,7 +108,7 @@ report_root_causes(const result *results, size_t n, size_t *n_causes)
 /* ---- tallies and the human report ---------------------------------------- */
 
 void
-report_tally(const result *results, size_t n, tally *t)
+rpt_tally_results(const rpt_result *results, size_t n, rpt_tally *t)
 {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < n; i++) {
@@ -120,7 +116,7 @@ report_tally(const result *results, size_t n, tally *t)
             continue;
         }
         t->counts[results[i].v]++;
-        if (verdict_matches(results[i].v)) {
+        if (expect_verdict_matches(results[i].v)) {
             t->matching++;
         }
         else {
@@ -153,20 +149,18 @@ indented(FILE *out, const char *label, const char *untrusted)
     char *text = printable(untrusted);
     if (text == NULL) {
         fprintf(out, "    %s: (out of memory)\n", label);
-        return;
     }
-    fprintf(out, "    %s:", label);
-    if (strchr(text, '\n') == NULL) {
-        fprintf(out, " %s\n", text);
-        free(text);
-        return;
+    else if (strchr(text, '\n') == NULL) {
+        fprintf(out, "    %s: %s\n", label, text);
     }
-    fputc('\n', out);
-    for (const char *line = text; *line;) {
-        const char *eol = strchr(line, '\n');
-        size_t len = eol ? (size_t)(eol - line) : strlen(line);
-        fprintf(out, "      %.*s\n", (int)len, line);
-        line += len + (eol != NULL);
+    else {
+        fprintf(out, "    %s:\n", label);
+        for (const char *line = text; *line;) {
+            const char *eol = strchr(line, '\n');
+            size_t len = eol ? (size_t)(eol - line) : strlen(line);
+            fprintf(out, "      %.*s\n", (int)len, line);
+            line += len + (eol != NULL);
+        }
     }
     free(text);
 }
@@ -195,7 +189,7 @@ shorten_output(const char *text)
 }
 
 void
-report_human_output(FILE *out, const char *output)
+rpt_human_output(FILE *out, const char *output)
 {
     if (output == NULL || output[0] == '\0') {
         return;
@@ -216,15 +210,15 @@ clauses_text(const scn_scenario *s, char *buf, size_t size)
 }
 
 void
-report_human_result(FILE *out, const run_info *info, const result *r, int verbose)
+rpt_human_result(FILE *out, const rpt_run_info *info, const rpt_result *r, int verbose)
 {
-    int deviates = !verdict_matches(r->v);
+    int deviates = !expect_verdict_matches(r->v);
     if (!deviates && !verbose) {
         return;
     }
     char clauses[512];
     clauses_text(r->item->scenario, clauses, sizeof clauses);
-    fprintf(out, "%-7s %s  [%s]\n", verdict_name(r->v), r->item->id, clauses);
+    fprintf(out, "%-7s %s  [%s]\n", expect_verdict_name(r->v), r->item->id, clauses);
     if (!deviates) {
         if (r->entry != NULL) {
             fprintf(out, "    expected %s: %s\n", r->entry->outcome_text, r->entry->reason);
@@ -235,13 +229,13 @@ report_human_result(FILE *out, const run_info *info, const result *r, int verbos
         fprintf(out, "    at:       %s:%u (step %d)\n", r->item->path, r->o.step_line,
                 r->o.step_index + 1);
     }
-    if (raw_is_failure(r->o.verdict)) {
+    if (proto_is_failure(r->o.verdict)) {
         fprintf(out, "    clause:   %s\n", r->clause ? r->clause : "set-up (charged to no clause)");
     }
     if (r->why != NULL) {
         fprintf(out, "    judged:   %s\n", r->why);
     }
-    fprintf(out, "    outcome:  %s", raw_verdict_name(r->o.verdict));
+    fprintf(out, "    outcome:  %s", proto_verdict_name(r->o.verdict));
     if (r->entry != NULL) {
         fprintf(out, " (expectation file: %s)", r->entry->outcome_text);
     }
@@ -250,7 +244,7 @@ report_human_result(FILE *out, const run_info *info, const result *r, int verbos
     indented(out, "expected", r->o.expected);
     indented(out, "actual", r->o.actual);
     indented(out, "traceback", r->o.traceback);
-    report_human_output(out, r->o.output);
+    rpt_human_output(out, r->o.output);
     fprintf(out, "    rerun:    %s --filter '%s' --trace\n", info->rerun_prefix, r->item->id);
 }
 
@@ -265,10 +259,10 @@ plural(size_t n)
  * scenarios is one thing to fix, and reads as one here.
  */
 static void
-human_root_causes(FILE *out, const result *results, size_t n)
+human_root_causes(FILE *out, const rpt_result *results, size_t n)
 {
     size_t n_causes;
-    root_cause *causes = report_root_causes(results, n, &n_causes);
+    rpt_root_cause *causes = rpt_root_causes(results, n, &n_causes);
     if (n_causes == 0) {
         free(causes);
         return;
@@ -295,21 +289,21 @@ human_root_causes(FILE *out, const result *results, size_t n)
 }
 
 void
-report_human_summary(FILE *out, const run_info *info, const tally *t, const result *results,
-                     size_t n)
+rpt_human_summary(FILE *out, const rpt_run_info *info, const rpt_tally *t,
+                  const rpt_result *results, size_t n)
 {
     /* No Python named its version when no scenario got as far as reporting. */
     fprintf(out, "\n%s (Python %s):", info->impl, info->python[0] ? info->python : "?");
-    for (int v = V_PASS; v <= V_ERROR; v++) {
+    for (int v = EXPECT_PASS; v <= EXPECT_ERROR; v++) {
         if (t->counts[v] > 0) {
-            fprintf(out, " %s %zu", verdict_name((verdict)v), t->counts[v]);
+            fprintf(out, " %s %zu", expect_verdict_name((expect_verdict)v), t->counts[v]);
         }
     }
     fputc('\n', out);
     human_root_causes(out, results, n);
     /* The closing line CI systems read: matching outcomes count as passed. */
     fprintf(out, "interpcheck: %zu passed, %zu failed, %zu skipped\n",
-            t->matching - t->counts[V_SKIP], t->deviating, t->counts[V_SKIP]);
+            t->matching - t->counts[EXPECT_SKIP], t->deviating, t->counts[EXPECT_SKIP]);
 }
 
 /* Write what `sb` built and free it: 0, or -1 if building or writing failed. */
@@ -345,32 +339,33 @@ yaml_block(FILE *out, const char *key, const char *untrusted)
 }
 
 int
-report_tap(FILE *out, const run_info *info, const result *results, size_t n)
+rpt_tap(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n)
 {
     fprintf(out, "TAP version 13\n1..%zu\n", n);
     for (size_t i = 0; i < n; i++) {
-        const result *r = &results[i];
+        const rpt_result *r = &results[i];
         const char *id = r->item->id;
         switch (r->v) {
-        case V_PASS:
+        case EXPECT_PASS:
             fprintf(out, "ok %zu - %s\n", i + 1, id);
             continue;
-        case V_XFAIL:
+        case EXPECT_XFAIL:
             fprintf(out, "not ok %zu - %s # TODO %s\n", i + 1, id,
                     r->entry ? r->entry->reason : "expected failure");
             continue;
-        case V_SKIP:
+        case EXPECT_SKIP:
             fprintf(out, "ok %zu - %s # SKIP %s\n", i + 1, id,
                     r->entry ? r->entry->reason : "skipped");
             continue;
         default:
             break;
         }
-        fprintf(out, "not ok %zu - %s\n  ---\n  verdict: %s\n", i + 1, id, verdict_name(r->v));
+        fprintf(out, "not ok %zu - %s\n  ---\n  verdict: %s\n", i + 1, id,
+                expect_verdict_name(r->v));
         if (r->o.step_line > 0) {
             fprintf(out, "  at: %s:%u\n", r->item->path, r->o.step_line);
         }
-        if (raw_is_failure(r->o.verdict)) {
+        if (proto_is_failure(r->o.verdict)) {
             fprintf(out, "  clause: %s\n", r->clause ? r->clause : "set-up");
         }
         yaml_block(out, "message", r->why ? r->why : r->o.message);
@@ -385,10 +380,10 @@ report_tap(FILE *out, const run_info *info, const result *results, size_t n)
 /* ---- JUnit XML ---------------------------------------------------------- */
 
 int
-report_junit(FILE *out, const run_info *info, const result *results, size_t n)
+rpt_junit(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n)
 {
-    tally t;
-    report_tally(results, n, &t);
+    rpt_tally t;
+    rpt_tally_results(results, n, &t);
     strbuf sb;
     sb_init(&sb);
     sb_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
@@ -397,39 +392,39 @@ report_junit(FILE *out, const run_info *info, const result *results, size_t n)
     sb_printf(&sb,
               "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\""
               " timestamp=\"%s\">\n",
-              n, t.counts[V_FAIL] + t.counts[V_XPASS],
-              t.counts[V_ERROR] + t.counts[V_CRASH] + t.counts[V_TIMEOUT], t.counts[V_SKIP],
-              info->date);
+              n, t.counts[EXPECT_FAIL] + t.counts[EXPECT_XPASS],
+              t.counts[EXPECT_ERROR] + t.counts[EXPECT_CRASH] + t.counts[EXPECT_TIMEOUT],
+              t.counts[EXPECT_SKIP], info->date);
     sb_puts(&sb, "  <properties>\n    <property name=\"python\" value=\"");
     sb_xml_attr(&sb, info->python);
     sb_puts(&sb, "\"/>\n    <property name=\"command\" value=\"");
     sb_xml_attr(&sb, info->command_line);
     sb_puts(&sb, "\"/>\n  </properties>\n");
     for (size_t i = 0; i < n; i++) {
-        const result *r = &results[i];
+        const rpt_result *r = &results[i];
         sb_puts(&sb, "  <testcase classname=\"");
         sb_xml_attr(&sb, info->impl);
         sb_puts(&sb, "\" name=\"");
         sb_xml_attr(&sb, r->item->id);
         sb_printf(&sb, "\" time=\"%.3f\"", r->o.seconds);
-        if (verdict_matches(r->v) && r->v != V_SKIP) {
+        if (expect_verdict_matches(r->v) && r->v != EXPECT_SKIP) {
             sb_puts(&sb, "/>\n");
             continue;
         }
         sb_puts(&sb, ">\n");
-        const char *tag = r->v == V_SKIP                        ? "skipped"
-                          : (r->v == V_FAIL || r->v == V_XPASS) ? "failure"
-                                                                : "error";
-        sb_printf(&sb, "    <%s type=\"%s\" message=\"", tag, verdict_name(r->v));
+        const char *tag = r->v == EXPECT_SKIP                             ? "skipped"
+                          : (r->v == EXPECT_FAIL || r->v == EXPECT_XPASS) ? "failure"
+                                                                          : "error";
+        sb_printf(&sb, "    <%s type=\"%s\" message=\"", tag, expect_verdict_name(r->v));
         sb_xml_attr(&sb, r->why         ? r->why
                          : r->o.message ? r->o.message
                          : r->entry     ? r->entry->reason
                                         : "");
         sb_puts(&sb, "\">");
-        if (r->v != V_SKIP) {
+        if (r->v != EXPECT_SKIP) {
             sb_xml_text(&sb, r->item->path);
             sb_printf(&sb, ":%u\n", r->o.step_line);
-            if (raw_is_failure(r->o.verdict)) {
+            if (proto_is_failure(r->o.verdict)) {
                 sb_puts(&sb, "clause: ");
                 sb_xml_text(&sb, r->clause ? r->clause : "set-up");
                 sb_puts(&sb, "\n");
@@ -467,10 +462,10 @@ json_field(strbuf *sb, const char *name, const char *value)
 }
 
 int
-report_jsonl(FILE *out, const run_info *info, const result *results, size_t n)
+rpt_jsonl(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        const result *r = &results[i];
+        const rpt_result *r = &results[i];
         const scn_scenario *s = r->item->scenario;
         strbuf sb;
         sb_init(&sb);
@@ -486,8 +481,8 @@ report_jsonl(FILE *out, const run_info *info, const result *results, size_t n)
         }
         sb_puts(&sb, "]");
         json_field(&sb, "level", scn_level_name(s->level));
-        json_field(&sb, "verdict", verdict_name(r->v));
-        json_field(&sb, "outcome", raw_verdict_name(r->o.verdict));
+        json_field(&sb, "verdict", expect_verdict_name(r->v));
+        json_field(&sb, "outcome", proto_verdict_name(r->o.verdict));
         sb_printf(&sb, ",\"step\":%d,\"line\":%u,\"seconds\":%.3f", r->o.step_index, r->o.step_line,
                   r->o.seconds);
         json_field(&sb, "message", r->why ? r->why : r->o.message);
@@ -500,11 +495,11 @@ report_jsonl(FILE *out, const run_info *info, const result *results, size_t n)
         /* Each header clause in exactly one of the three lists. */
         static const char *const lists[] = {"clauses_passed", "clauses_failed",
                                             "clauses_not_reached"};
-        for (int state = CLAUSE_PASSED; state <= CLAUSE_NOT_REACHED; state++) {
+        for (int state = RPT_CLAUSE_PASSED; state <= RPT_CLAUSE_NOT_REACHED; state++) {
             sb_printf(&sb, ",\"%s\":[", lists[state]);
             int first = 1;
             for (size_t k = 0; k < s->n_clauses; k++) {
-                if (result_clause_state(r, s->clauses[k]) == (clause_state)state) {
+                if (rpt_clause_state_of(r, s->clauses[k]) == (rpt_clause_state)state) {
                     sb_puts(&sb, first ? "" : ",");
                     sb_json_string(&sb, s->clauses[k]);
                     first = 0;
@@ -541,17 +536,18 @@ md_cell(FILE *out, const char *untrusted)
 }
 
 int
-report_markdown(FILE *out, const run_info *info, const result *results, size_t n, const tally *t)
+rpt_markdown(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n,
+             const rpt_tally *t)
 {
     fprintf(out, "# interpcheck: %s\n\n", info->impl);
     fprintf(out, "- Python: %s\n- runner: %s\n- date: %s\n- command: `%s`\n\n", info->python,
             info->runner_version, info->date, info->command_line);
     fprintf(out, "| verdict | count |\n|---|---|\n");
-    for (int v = V_PASS; v <= V_ERROR; v++) {
-        fprintf(out, "| %s | %zu |\n", verdict_name((verdict)v), t->counts[v]);
+    for (int v = EXPECT_PASS; v <= EXPECT_ERROR; v++) {
+        fprintf(out, "| %s | %zu |\n", expect_verdict_name((expect_verdict)v), t->counts[v]);
     }
     size_t n_causes;
-    root_cause *causes = report_root_causes(results, n, &n_causes);
+    rpt_root_cause *causes = rpt_root_causes(results, n, &n_causes);
     if (n_causes > 0) {
         fprintf(out, "\nRoot causes: the clauses failures are charged to, and set-up failures.\n"
                      "\n| root cause | scenarios stopped |\n|---|---|\n");
@@ -564,15 +560,15 @@ report_markdown(FILE *out, const run_info *info, const result *results, size_t n
     fprintf(out, "\n| scenario | clauses | verdict | charged to | detail |\n"
                  "|---|---|---|---|---|\n");
     for (size_t i = 0; i < n; i++) {
-        const result *r = &results[i];
+        const rpt_result *r = &results[i];
         char clauses[512];
         clauses_text(r->item->scenario, clauses, sizeof clauses);
-        fprintf(out, "| `%s` | %s | %s | %s | ", r->item->id, clauses, verdict_name(r->v),
-                raw_is_failure(r->o.verdict) ? (r->clause ? r->clause : "set-up") : "");
-        if (r->v == V_PASS) {
-            fputs("", out);
+        fprintf(out, "| `%s` | %s | %s | %s | ", r->item->id, clauses, expect_verdict_name(r->v),
+                proto_is_failure(r->o.verdict) ? (r->clause ? r->clause : "set-up") : "");
+        if (r->v == EXPECT_PASS) {
+            /* no detail */
         }
-        else if (r->entry != NULL && verdict_matches(r->v)) {
+        else if (r->entry != NULL && expect_verdict_matches(r->v)) {
             md_cell(out, r->entry->observed);
         }
         else {

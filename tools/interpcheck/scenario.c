@@ -17,6 +17,8 @@
  */
 #include "scenario.h"
 
+#include "strbuf.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -42,29 +44,17 @@ static const char *const feature_names[SCN_FEATURE_COUNT] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *
-scn_level_name(scn_level v)
-{
-    return (unsigned)v < COUNT(level_names) ? level_names[v] : NULL;
-}
+/* The public scn_*_name(): the spelling of an enum value, NULL when out of range. */
+#define NAME_FUNCTION(function, type, names) \
+    const char *function(type v) \
+    { \
+        return (unsigned)v < COUNT(names) ? (names)[v] : NULL; \
+    }
 
-const char *
-scn_timeout_name(scn_timeout v)
-{
-    return (unsigned)v < COUNT(timeout_names) ? timeout_names[v] : NULL;
-}
-
-const char *
-scn_verdict_name(scn_verdict v)
-{
-    return (unsigned)v < COUNT(verdict_names) ? verdict_names[v] : NULL;
-}
-
-const char *
-scn_step_kind_name(scn_step_kind v)
-{
-    return (unsigned)v < COUNT(kind_names) ? kind_names[v] : NULL;
-}
+NAME_FUNCTION(scn_level_name, scn_level, level_names)
+NAME_FUNCTION(scn_timeout_name, scn_timeout, timeout_names)
+NAME_FUNCTION(scn_verdict_name, scn_verdict, verdict_names)
+NAME_FUNCTION(scn_step_kind_name, scn_step_kind, kind_names)
 
 const char *
 scn_feature_name(unsigned bit)
@@ -91,40 +81,13 @@ lookup(const char *const *names, size_t count, const char *s, size_t n)
 
 /* ---- allocation ------------------------------------------------------------- */
 
-static void *
-std_malloc(size_t size, void *ctx)
-{
-    (void)ctx;
-    return malloc(size);
-}
-
-static void
-std_free(void *ptr, void *ctx)
-{
-    (void)ctx;
-    free(ptr);
-}
-
-static const scn_allocator std_allocator = {std_malloc, std_free, NULL};
-
-static void *
-amalloc(const scn_allocator *a, size_t size)
-{
-    return a->malloc_fn(size ? size : 1, a->ctx);
-}
-
-static void
-afree(const scn_allocator *a, void *ptr)
-{
-    if (ptr) {
-        a->free_fn(ptr, a->ctx);
-    }
-}
+/* Every allocation of a parse goes through the caller's hooks (allocator.h,
+ * ic_malloc and ic_free); strings grow in a strbuf that uses them too. */
 
 static char *
 adup(const scn_allocator *a, const char *s, size_t n)
 {
-    char *r = amalloc(a, n + 1);
+    char *r = ic_malloc(a, n + 1);
     if (r) {
         memcpy(r, s, n);
         r[n] = '\0';
@@ -148,7 +111,7 @@ grow(const scn_allocator *a, void *arr, size_t *cap, size_t n, size_t elem)
     if (ncap > SIZE_MAX / elem) {
         return NULL;
     }
-    char *fresh = amalloc(a, ncap * elem);
+    char *fresh = ic_malloc(a, ncap * elem);
     if (!fresh) {
         return NULL;
     }
@@ -157,51 +120,9 @@ grow(const scn_allocator *a, void *arr, size_t *cap, size_t n, size_t elem)
     }
     /* Zero the new tail: scn_free() walks steps whose fields must be NULL. */
     memset(fresh + n * elem, 0, (ncap - n) * elem);
-    afree(a, arr);
+    ic_free(a, arr);
     *cap = ncap;
     return fresh;
-}
-
-/* A growable NUL-terminated string. */
-typedef struct sbuf {
-    char *data;
-    size_t len, cap;
-} sbuf;
-
-static int
-sbuf_add(const scn_allocator *a, sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap : 256;
-        while (ncap < b->len + n + 1) {
-            if (ncap > SIZE_MAX / 2) {
-                return -1;
-            }
-            ncap *= 2;
-        }
-        char *fresh = amalloc(a, ncap);
-        if (!fresh) {
-            return -1;
-        }
-        if (b->len) {
-            memcpy(fresh, b->data, b->len);
-        }
-        afree(a, b->data);
-        b->data = fresh;
-        b->cap = ncap;
-    }
-    if (n) { /* s may be NULL when there is nothing to add */
-        memcpy(b->data + b->len, s, n);
-    }
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
-static int
-sbuf_adds(const scn_allocator *a, sbuf *b, const char *s)
-{
-    return sbuf_add(a, b, s, s ? strlen(s) : 0);
 }
 
 /* ---- freeing ---------------------------------------------------------------- */
@@ -209,19 +130,19 @@ sbuf_adds(const scn_allocator *a, sbuf *b, const char *s)
 static void
 free_step(const scn_allocator *a, scn_step *st)
 {
-    afree(a, st->clause);
-    afree(a, st->name);
-    afree(a, st->target);
-    afree(a, st->channels);
-    afree(a, st->expr);
-    afree(a, st->code);
-    afree(a, st->raises);
-    afree(a, st->matching);
+    ic_free(a, st->clause);
+    ic_free(a, st->name);
+    ic_free(a, st->target);
+    ic_free(a, st->channels);
+    ic_free(a, st->expr);
+    ic_free(a, st->code);
+    ic_free(a, st->raises);
+    ic_free(a, st->matching);
     for (size_t i = 0; i < st->n_outcomes; i++) {
-        afree(a, st->outcomes[i]);
+        ic_free(a, st->outcomes[i]);
     }
-    afree(a, st->outcomes);
-    afree(a, st->outcome_lines);
+    ic_free(a, st->outcomes);
+    ic_free(a, st->outcome_lines);
 }
 
 void
@@ -232,16 +153,16 @@ scn_free(scn_scenario *s)
     }
     scn_allocator a = s->alloc;
     for (size_t i = 0; i < s->n_clauses; i++) {
-        afree(&a, s->clauses[i]);
+        ic_free(&a, s->clauses[i]);
     }
-    afree(&a, s->clauses);
-    afree(&a, s->description);
-    afree(&a, s->origin);
+    ic_free(&a, s->clauses);
+    ic_free(&a, s->description);
+    ic_free(&a, s->origin);
     for (size_t i = 0; i < s->n_steps; i++) {
         free_step(&a, &s->steps[i]);
     }
-    afree(&a, s->steps);
-    afree(&a, s);
+    ic_free(&a, s->steps);
+    ic_free(&a, s);
 }
 
 /* ---- character classes ------------------------------------------------------ */
@@ -326,54 +247,6 @@ valid_clause_id(const char *s, size_t n)
         groups++;
     }
     return groups > 0;
-}
-
-/*
- * Length of the valid UTF-8 sequence at s[0..n), or 0 if it is not one
- * (overlong forms, surrogates and code points above U+10FFFF are invalid).
- */
-static size_t
-utf8_sequence(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
-    if (c < 0x80) {
-        return 1;
-    }
-    else if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    }
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0) {
-            lo = 0xA0;
-        }
-        else if (c == 0xED) {
-            hi = 0x9F;
-        }
-    }
-    else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0) {
-            lo = 0x90;
-        }
-        else if (c == 0xF4) {
-            hi = 0x8F;
-        }
-    }
-    else {
-        return 0;
-    }
-    if (n < len || s[1] < lo || s[1] > hi) {
-        return 0;
-    }
-    for (size_t i = 2; i < len; i++) {
-        if (s[i] < 0x80 || s[i] > 0xBF) {
-            return 0;
-        }
-    }
-    return len;
 }
 
 /* ---- messages --------------------------------------------------------------- */
@@ -472,7 +345,7 @@ typedef struct parser {
 
     /* The open step: indented lines belong to it while `open` is set. */
     int open;
-    sbuf code;
+    strbuf code;
     size_t pending_blanks; /* blank lines not yet known to be interior */
 
     thread_rec *threads;
@@ -516,6 +389,25 @@ static int
 oom(parser *p)
 {
     return fail_at(p, 0, 0, "out of memory");
+}
+
+/*
+ * Make room for element `count` of the string array *arr (capacity *cap)
+ * and put a copy of text[0..n) there; the caller counts it.  0, or -1 (out
+ * of memory, recorded).
+ */
+static int
+push_copy(parser *p, char ***arr, size_t *cap, size_t count, const char *text, size_t n)
+{
+    char **grown = grow(p->alloc, *arr, cap, count, sizeof **arr);
+    if (!grown) {
+        return oom(p);
+    }
+    *arr = grown;
+    if (!(grown[count] = adup(p->alloc, text, n))) {
+        return oom(p);
+    }
+    return 0;
 }
 
 /* ---- cursor over the current line ---------------------------------------------- */
@@ -591,7 +483,8 @@ check_line(parser *p, int terminated)
             }
             return FAIL(p, i, "carriage return inside a line");
         }
-        size_t n = utf8_sequence(s + i, p->len - i);
+        unsigned long cp;
+        size_t n = sb_utf8_char((const char *)s + i, p->len - i, &cp);
         if (n == 0) {
             return FAIL(p, i, "invalid UTF-8");
         }
@@ -630,14 +523,8 @@ header_clauses(parser *p, size_t i, size_t end)
                 return FAIL(p, i, "duplicate clause id '%s'", quote(p->ln + i, e - i).s);
             }
         }
-        char **clauses = grow(p->alloc, s->clauses, &p->clauses_cap, s->n_clauses,
-                              sizeof *s->clauses);
-        if (!clauses) {
-            return oom(p);
-        }
-        s->clauses = clauses;
-        if (!(s->clauses[s->n_clauses] = adup(p->alloc, p->ln + i, e - i))) {
-            return oom(p);
+        if (push_copy(p, &s->clauses, &p->clauses_cap, s->n_clauses, p->ln + i, e - i) < 0) {
+            return -1;
         }
         s->n_clauses++;
         i = e;
@@ -665,6 +552,38 @@ header_features(parser *p, size_t i, size_t end)
     return 0;
 }
 
+/* The header keys whose value is one word of a list. */
+static const struct {
+    int key;
+    const char *const *names;
+    size_t count;
+    const char *what, *expected; /* for the message */
+} word_keys[] = {
+    {KEY_LEVEL, level_names, COUNT(level_names), "level", "MUST, SHOULD, MAY or IMPL"},
+    {KEY_TIMEOUT, timeout_names, COUNT(timeout_names), "timeout class", "short or long"},
+    {KEY_VERDICT, verdict_names, COUNT(verdict_names), "verdict", "PASS or FAIL"},
+};
+
+/* level, timeout or verdict: the word at ln[v..end). */
+static int
+header_word(parser *p, int key, size_t v, size_t end)
+{
+    size_t k = 0;
+    while (word_keys[k].key != key) {
+        k++;
+    }
+    int idx = lookup(word_keys[k].names, word_keys[k].count, p->ln + v, end - v);
+    if (idx < 0) {
+        return header_value_error(p, word_keys[k].what, v, end, word_keys[k].expected);
+    }
+    scn_scenario *s = p->scn;
+    s->level = key == KEY_LEVEL ? (scn_level)idx : s->level;
+    s->timeout = key == KEY_TIMEOUT ? (scn_timeout)idx : s->timeout;
+    s->verdict = key == KEY_VERDICT ? (scn_verdict)idx : s->verdict;
+    return 0;
+}
+
+/* One header line: a key, a colon and its value. */
 static int
 header_line(parser *p)
 {
@@ -695,30 +614,15 @@ header_line(parser *p)
     if (v >= end) {
         return FAIL(p, p->len, "empty value for header key '%s'", key_names[key]);
     }
-    int idx;
     switch (key) {
     case KEY_CLAUSES:
         return header_clauses(p, v, end);
     case KEY_FEATURES:
         return header_features(p, v, end);
     case KEY_LEVEL:
-        if ((idx = lookup(level_names, COUNT(level_names), p->ln + v, end - v)) < 0) {
-            return header_value_error(p, "level", v, end, "MUST, SHOULD, MAY or IMPL");
-        }
-        s->level = (scn_level)idx;
-        return 0;
     case KEY_TIMEOUT:
-        if ((idx = lookup(timeout_names, COUNT(timeout_names), p->ln + v, end - v)) < 0) {
-            return header_value_error(p, "timeout class", v, end, "short or long");
-        }
-        s->timeout = (scn_timeout)idx;
-        return 0;
     case KEY_VERDICT:
-        if ((idx = lookup(verdict_names, COUNT(verdict_names), p->ln + v, end - v)) < 0) {
-            return header_value_error(p, "verdict", v, end, "PASS or FAIL");
-        }
-        s->verdict = (scn_verdict)idx;
-        return 0;
+        return header_word(p, key, v, end);
     case KEY_DESCRIPTION:
         return (s->description = adup(p->alloc, p->ln + v, end - v)) ? 0 : oom(p);
     default: /* KEY_ORIGIN */
@@ -757,7 +661,8 @@ static int
 parse_regex(parser *p, size_t i, scn_step *st)
 {
     size_t open = i;
-    sbuf re = {0};
+    strbuf re;
+    sb_init_with(&re, p->alloc);
     for (i++; i < p->len && p->ln[i] != '/'; i++) {
         const char *piece = p->ln + i;
         size_t n = 1;
@@ -770,19 +675,23 @@ parse_regex(parser *p, size_t i, scn_step *st)
             }
             i++;
         }
-        if (sbuf_add(p->alloc, &re, piece, n) < 0) {
-            afree(p->alloc, re.data);
-            return oom(p);
-        }
+        sb_append(&re, piece, n); /* a failure is sticky: told below */
     }
-    if (i >= p->len) {
-        afree(p->alloc, re.data);
-        return FAIL(p, open, "unterminated regex (no closing '/')");
+    int rc = 0;
+    if (re.failed) {
+        rc = oom(p);
     }
-    if (re.len == 0) {
-        return FAIL(p, open, "empty regex");
+    else if (i >= p->len) {
+        rc = FAIL(p, open, "unterminated regex (no closing '/')");
     }
-    st->matching = re.data;
+    else if (re.len == 0) {
+        rc = FAIL(p, open, "empty regex");
+    }
+    if (rc < 0) {
+        sb_free(&re);
+        return rc;
+    }
+    st->matching = sb_finish(&re);
     i = skip_spaces(p, i + 1);
     if (i < p->len) {
         return FAIL(p, i, "unexpected '%s' after the regex", quote(p->ln + i, p->len - i).s);
@@ -790,27 +699,42 @@ parse_regex(parser *p, size_t i, scn_step *st)
     return 0;
 }
 
+/*
+ * The name after spaces at *i, checked by `valid` and copied to *out; *i
+ * moves to the first non-space after it.  Messages name it as a `kind`
+ * name after `keyword`, which must be `expected`.  0, or -1 (recorded).
+ */
+static int
+take_name(parser *p, size_t *i, int (*valid)(const char *, size_t), const char *kind,
+          const char *keyword, const char *expected, char **out)
+{
+    size_t at = skip_spaces(p, *i), e = token_end(p, at);
+    if (at == e) {
+        return FAIL(p, at, "expected an %s name after '%s'", kind, keyword);
+    }
+    if (!valid(p->ln + at, e - at)) {
+        return FAIL(p, at, "malformed %s name '%s' (expected %s)", kind,
+                    quote(p->ln + at, e - at).s, expected);
+    }
+    if (!(*out = adup(p->alloc, p->ln + at, e - at))) {
+        return oom(p);
+    }
+    *i = skip_spaces(p, e);
+    return 0;
+}
+
 /* `raises NAME [matching /REGEX/]`; i is just past the word `raises`. */
 static int
 parse_raises(parser *p, size_t i, scn_step *st)
 {
-    i = skip_spaces(p, i);
-    if (i >= p->len) {
-        return FAIL(p, i, "expected an exception name after 'raises'");
+    if (take_name(p, &i, valid_dotted_name, "exception", "raises", "a dotted Python name",
+                  &st->raises) < 0) {
+        return -1;
     }
-    size_t e = token_end(p, i);
-    if (!valid_dotted_name(p->ln + i, e - i)) {
-        return FAIL(p, i, "malformed exception name '%s' (expected a dotted Python name)",
-                    quote(p->ln + i, e - i).s);
-    }
-    if (!(st->raises = adup(p->alloc, p->ln + i, e - i))) {
-        return oom(p);
-    }
-    i = skip_spaces(p, e);
     if (i >= p->len) {
         return 0;
     }
-    e = token_end(p, i);
+    size_t e = token_end(p, i);
     if (!token_is(p, i, e, "matching")) {
         return FAIL(p, i,
                     "unexpected '%s' after the exception name (expected 'matching' "
@@ -951,27 +875,23 @@ thread_name(parser *p, size_t i, scn_step *st, const char *keyword)
     return e;
 }
 
-/* The part of a `run` line after the keyword. */
+/* `raises ...` at i (its first word ends at e), or an error: nothing else
+ * may come after the `after` of the line; `expected` lists what may. */
 static int
-parse_run(parser *p, size_t i, scn_step *st)
+raises_or_fail(parser *p, size_t i, size_t e, scn_step *st, const char *after, const char *expected)
 {
-    i = skip_spaces(p, i);
+    if (token_is(p, i, e, "raises")) {
+        return parse_raises(p, e, st);
+    }
+    return FAIL(p, i, "unexpected '%s' after the %s (expected %s or end of line)",
+                quote(p->ln + i, e - i).s, after, expected);
+}
+
+/* `[channels EXPR] [raises ...]` of a `run` line, from i (not at its end). */
+static int
+parse_run_tail(parser *p, size_t i, scn_step *st)
+{
     size_t e = token_end(p, i);
-    if (i == e) {
-        return FAIL(p, i, "expected an interpreter name after 'run'");
-    }
-    if (!valid_identifier(p->ln + i, e - i)) {
-        return FAIL(p, i, "malformed interpreter name '%s' (expected a Python identifier)",
-                    quote(p->ln + i, e - i).s);
-    }
-    if (!(st->target = adup(p->alloc, p->ln + i, e - i))) {
-        return oom(p);
-    }
-    i = skip_spaces(p, e);
-    if (i >= p->len) {
-        return 0;
-    }
-    e = token_end(p, i);
     if (token_is(p, i, e, "channels")) {
         size_t x = skip_spaces(p, e);
         size_t xe = channels_end(p, x), raises_at = xe;
@@ -989,13 +909,18 @@ parse_run(parser *p, size_t i, scn_step *st)
         }
         return parse_raises(p, raises_at + 6, st);
     }
-    if (token_is(p, i, e, "raises")) {
-        return parse_raises(p, e, st);
+    return raises_or_fail(p, i, e, st, "interpreter name", "'channels', 'raises'");
+}
+
+/* The part of a `run` line after the keyword. */
+static int
+parse_run(parser *p, size_t i, scn_step *st)
+{
+    if (take_name(p, &i, valid_identifier, "interpreter", "run", "a Python identifier",
+                  &st->target) < 0) {
+        return -1;
     }
-    return FAIL(p, i,
-                "unexpected '%s' after the interpreter name (expected 'channels', "
-                "'raises' or end of line)",
-                quote(p->ln + i, e - i).s);
+    return i < p->len ? parse_run_tail(p, i, st) : 0;
 }
 
 /* Index of the header clause `id[0..n)`, or -1. */
@@ -1115,13 +1040,7 @@ step_line(parser *p)
         }
         te = token_end(p, i);
         if (st->kind == SCN_STEP_JOIN) {
-            if (token_is(p, i, te, "raises")) {
-                return parse_raises(p, te, st);
-            }
-            return FAIL(p, i,
-                        "unexpected '%s' after the thread name (expected 'raises' or "
-                        "end of line)",
-                        quote(p->ln + i, te - i).s);
+            return raises_or_fail(p, i, te, st, "thread name", "'raises'");
         }
         return FAIL(p, i, "unexpected '%s' after the thread name", quote(p->ln + i, te - i).s);
     }
@@ -1159,20 +1078,14 @@ body_line(parser *p)
         if (v >= end) {
             return FAIL(p, p->len, "expected a value after '=>'");
         }
-        char **outcomes = grow(p->alloc, st->outcomes, &p->outcomes_cap, st->n_outcomes,
-                               sizeof *st->outcomes);
-        if (!outcomes) {
-            return oom(p);
-        }
-        st->outcomes = outcomes;
         unsigned *lines = grow(p->alloc, st->outcome_lines, &p->outcome_lines_cap, st->n_outcomes,
                                sizeof *st->outcome_lines);
         if (!lines) {
             return oom(p);
         }
         st->outcome_lines = lines;
-        if (!(st->outcomes[st->n_outcomes] = adup(p->alloc, p->ln + v, end - v))) {
-            return oom(p);
+        if (push_copy(p, &st->outcomes, &p->outcomes_cap, st->n_outcomes, p->ln + v, end - v) < 0) {
+            return -1;
         }
         st->outcome_lines[st->n_outcomes++] = p->lineno;
         return 0;
@@ -1182,12 +1095,11 @@ body_line(parser *p)
         st->code_line = p->lineno;
     }
     for (; p->pending_blanks > 0; p->pending_blanks--) {
-        if (sbuf_add(p->alloc, &p->code, "\n", 1) < 0) {
+        if (sb_puts(&p->code, "\n") < 0) {
             return oom(p);
         }
     }
-    if (sbuf_add(p->alloc, &p->code, p->ln + 4, p->len - 4) < 0 ||
-        sbuf_add(p->alloc, &p->code, "\n", 1) < 0) {
+    if (sb_append(&p->code, p->ln + 4, p->len - 4) < 0 || sb_puts(&p->code, "\n") < 0) {
         return oom(p);
     }
     return 0;
@@ -1208,9 +1120,7 @@ finish_step(parser *p)
             return fail_at(p, st->line, 1, "'%s' step requires a body indented by 4 spaces",
                            kind_names[st->kind]);
         }
-        st->code = p->code.data;
-        p->code.data = NULL;
-        p->code.len = p->code.cap = 0;
+        st->code = sb_finish(&p->code); /* not NULL: the buffer exists */
     }
     else if (st->kind == SCN_STEP_EXPECT && st->n_outcomes == 0) {
         return fail_at(p, st->line, 1, "'expect' step requires at least one '=> VALUE' line");
@@ -1383,16 +1293,17 @@ scn_parse_with(const char *path, const char *text, size_t size, const scn_alloca
     set_path(err, path);
     *out = NULL;
     if (!alloc) {
-        alloc = &std_allocator;
+        alloc = &ic_std_allocator;
     }
     memset(&p, 0, sizeof p);
     p.alloc = alloc;
+    sb_init_with(&p.code, alloc);
     p.err = err;
     p.in_header = 1;
     if (!text && size) {
         return fail_at(&p, 0, 0, "no text");
     }
-    if (!(p.scn = amalloc(alloc, sizeof *p.scn))) {
+    if (!(p.scn = ic_malloc(alloc, sizeof *p.scn))) {
         return oom(&p);
     }
     memset(p.scn, 0, sizeof *p.scn);
@@ -1402,8 +1313,8 @@ scn_parse_with(const char *path, const char *text, size_t size, const scn_alloca
     p.scn->verdict = SCN_VERDICT_PASS;
 
     int rc = parse_text(&p, text ? text : "", size);
-    afree(alloc, p.code.data);
-    afree(alloc, p.threads);
+    sb_free(&p.code);
+    ic_free(alloc, p.threads);
     if (rc < 0) {
         scn_free(p.scn);
         return -1;
@@ -1423,7 +1334,7 @@ scn_parse_file_with(const char *path, const scn_allocator *alloc, scn_scenario *
                     scn_error *err)
 {
     scn_error scratch;
-    sbuf buf = {0};
+    strbuf buf;
     char chunk[8192];
     if (!err) {
         err = &scratch;
@@ -1431,13 +1342,12 @@ scn_parse_file_with(const char *path, const scn_allocator *alloc, scn_scenario *
     memset(err, 0, sizeof *err);
     set_path(err, path);
     *out = NULL;
-    if (!alloc) {
-        alloc = &std_allocator;
-    }
+    sb_init_with(&buf, alloc);
+    int rc = -1;
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err->message, sizeof err->message, "cannot open: %s", strerror(errno));
-        return -1;
+        goto done;
     }
     /* One byte beyond the limit is enough for scn_parse() to report it. */
     while (buf.len <= SCN_MAX_FILE_BYTES) {
@@ -1445,23 +1355,23 @@ scn_parse_file_with(const char *path, const scn_allocator *alloc, scn_scenario *
         if (n == 0) {
             break;
         }
-        if (sbuf_add(alloc, &buf, chunk, n) < 0) {
-            fclose(f);
-            afree(alloc, buf.data);
+        if (sb_append(&buf, chunk, n) < 0) {
             snprintf(err->message, sizeof err->message, "out of memory");
-            return -1;
+            goto done;
         }
     }
     if (ferror(f)) {
-        int e = errno;
-        fclose(f);
-        afree(alloc, buf.data);
-        snprintf(err->message, sizeof err->message, "read error: %s", strerror(e));
-        return -1;
+        snprintf(err->message, sizeof err->message, "read error: %s", strerror(errno));
+        goto done;
     }
     fclose(f);
-    int rc = scn_parse_with(path, buf.data, buf.len, alloc, out, err);
-    afree(alloc, buf.data);
+    f = NULL;
+    rc = scn_parse_with(path, buf.data, buf.len, alloc, out, err);
+done:
+    if (f) {
+        fclose(f);
+    }
+    sb_free(&buf);
     return rc;
 }
 
@@ -1475,159 +1385,137 @@ scn_parse_file(const char *path, scn_scenario **out, scn_error *err)
 
 /* The regex between slashes, with every `/` written `\/` again.  Backslash
  * pairs are copied whole so `\\` followed by `/` cannot merge into `\/`. */
-static int
-print_regex(const scn_allocator *a, sbuf *b, const char *re)
+static void
+print_regex(strbuf *b, const char *re)
 {
-    int rc = sbuf_add(a, b, "/", 1);
-    for (size_t i = 0; rc == 0 && re[i]; i++) {
+    sb_puts(b, "/");
+    for (size_t i = 0; re[i]; i++) {
         if (re[i] == '\\' && re[i + 1] && re[i + 1] != '/') {
-            rc = sbuf_add(a, b, re + i, 2);
+            sb_append(b, re + i, 2);
             i++;
         }
-        else if (re[i] == '/') {
-            rc = sbuf_add(a, b, "\\/", 2);
-        }
         else {
-            rc = sbuf_add(a, b, re + i, 1);
+            int slash = re[i] == '/';
+            sb_append(b, slash ? "\\/" : re + i, slash ? 2 : 1);
         }
     }
-    return rc ? rc : sbuf_add(a, b, "/", 1);
+    sb_puts(b, "/");
 }
 
-static int
-print_raises(const scn_allocator *a, sbuf *b, const scn_step *st)
+/* " raises NAME [matching /RE/]" and the end of the keyword line. */
+static void
+print_raises_eol(strbuf *b, const scn_step *st)
 {
-    int rc = 0;
     if (st->raises) {
-        rc = sbuf_adds(a, b, " raises ");
-        rc = rc ? rc : sbuf_adds(a, b, st->raises);
+        sb_puts(b, " raises ");
+        sb_puts(b, st->raises);
         if (st->matching) {
-            rc = rc ? rc : sbuf_adds(a, b, " matching ");
-            rc = rc ? rc : print_regex(a, b, st->matching);
+            sb_puts(b, " matching ");
+            print_regex(b, st->matching);
         }
     }
-    return rc;
+    sb_puts(b, "\n");
 }
 
 /* Code lines indented by 4 spaces; empty lines stay empty (no trailing spaces). */
-static int
-print_code(const scn_allocator *a, sbuf *b, const char *code)
+static void
+print_code(strbuf *b, const char *code)
 {
-    int rc = 0;
     const char *s = code ? code : "";
-    while (rc == 0 && *s) {
+    while (*s) {
         const char *nl = strchr(s, '\n');
         size_t n = nl ? (size_t)(nl - s) : strlen(s);
         if (n > 0) {
-            rc = sbuf_add(a, b, "    ", 4);
-            rc = rc ? rc : sbuf_add(a, b, s, n);
+            sb_puts(b, "    ");
+            sb_append(b, s, n);
         }
-        rc = rc ? rc : sbuf_add(a, b, "\n", 1);
+        sb_puts(b, "\n");
         s += n + (nl != NULL);
     }
-    return rc;
 }
 
+/* One step; -1 for a kind the format does not have. */
 static int
-print_step(const scn_allocator *a, sbuf *b, const scn_step *st)
+print_step(strbuf *b, const scn_step *st)
 {
-    int rc = sbuf_adds(a, b, scn_step_kind_name(st->kind));
+    sb_puts(b, scn_step_kind_name(st->kind));
     /* Only an explicit clause is written: the default one is implied. */
     if (st->clause) {
-        rc = rc ? rc : sbuf_add(a, b, " @", 2);
-        rc = rc ? rc : sbuf_adds(a, b, st->clause);
+        sb_puts(b, " @");
+        sb_puts(b, st->clause);
     }
     switch (st->kind) {
     case SCN_STEP_DO:
-        rc = rc ? rc : print_raises(a, b, st);
-        rc = rc ? rc : sbuf_add(a, b, "\n", 1);
-        return rc ? rc : print_code(a, b, st->code);
+        print_raises_eol(b, st);
+        print_code(b, st->code);
+        return 0;
     case SCN_STEP_EXPECT:
-        rc = rc ? rc : sbuf_add(a, b, " ", 1);
-        rc = rc ? rc : sbuf_adds(a, b, st->expr);
-        rc = rc ? rc : sbuf_add(a, b, "\n", 1);
-        for (size_t i = 0; rc == 0 && i < st->n_outcomes; i++) {
-            rc = sbuf_adds(a, b, "    => ");
-            rc = rc ? rc : sbuf_adds(a, b, st->outcomes[i]);
-            rc = rc ? rc : sbuf_add(a, b, "\n", 1);
+        sb_printf(b, " %s\n", st->expr);
+        for (size_t i = 0; i < st->n_outcomes; i++) {
+            sb_printf(b, "    => %s\n", st->outcomes[i]);
         }
-        return rc;
+        return 0;
     case SCN_STEP_RUN:
-        rc = rc ? rc : sbuf_add(a, b, " ", 1);
-        rc = rc ? rc : sbuf_adds(a, b, st->target);
+        sb_printf(b, " %s", st->target);
         if (st->channels) {
-            rc = rc ? rc : sbuf_adds(a, b, " channels ");
-            rc = rc ? rc : sbuf_adds(a, b, st->channels);
+            sb_printf(b, " channels %s", st->channels);
         }
-        rc = rc ? rc : print_raises(a, b, st);
-        rc = rc ? rc : sbuf_add(a, b, "\n", 1);
-        return rc ? rc : print_code(a, b, st->code);
+        print_raises_eol(b, st);
+        print_code(b, st->code);
+        return 0;
     case SCN_STEP_THREAD:
     case SCN_STEP_BLOCKED:
     case SCN_STEP_JOIN:
-        rc = rc ? rc : sbuf_add(a, b, " ", 1);
-        rc = rc ? rc : sbuf_adds(a, b, st->name);
-        rc = rc ? rc : print_raises(a, b, st);
-        rc = rc ? rc : sbuf_add(a, b, "\n", 1);
-        if (rc == 0 && st->kind == SCN_STEP_THREAD) {
-            rc = print_code(a, b, st->code);
+        sb_printf(b, " %s", st->name);
+        print_raises_eol(b, st);
+        if (st->kind == SCN_STEP_THREAD) {
+            print_code(b, st->code);
         }
-        return rc;
+        return 0;
     }
     return -1;
-}
-
-static int
-print_key(const scn_allocator *a, sbuf *b, const char *key, const char *value)
-{
-    int rc = sbuf_adds(a, b, key);
-    rc = rc ? rc : sbuf_add(a, b, ": ", 2);
-    rc = rc ? rc : sbuf_adds(a, b, value);
-    return rc ? rc : sbuf_add(a, b, "\n", 1);
 }
 
 char *
 scn_print_with(const scn_scenario *s, const scn_allocator *alloc)
 {
-    const scn_allocator *a = alloc ? alloc : &std_allocator;
-    sbuf b = {0};
-    int rc = print_key(a, &b, "description", s->description);
+    strbuf b;
+    sb_init_with(&b, alloc);
+    sb_printf(&b, "description: %s\n", s->description);
     /* Header keys in a fixed order; optional keys at their default are left out. */
-    rc = rc ? rc : sbuf_adds(a, &b, "clauses:");
-    for (size_t i = 0; rc == 0 && i < s->n_clauses; i++) {
-        rc = sbuf_add(a, &b, " ", 1);
-        rc = rc ? rc : sbuf_adds(a, &b, s->clauses[i]);
+    sb_puts(&b, "clauses:");
+    for (size_t i = 0; i < s->n_clauses; i++) {
+        sb_printf(&b, " %s", s->clauses[i]);
     }
-    rc = rc ? rc : sbuf_add(a, &b, "\n", 1);
-    rc = rc ? rc : print_key(a, &b, "level", scn_level_name(s->level));
+    sb_printf(&b, "\nlevel: %s\n", scn_level_name(s->level));
     if (s->features) {
-        rc = rc ? rc : sbuf_adds(a, &b, "features:");
-        for (unsigned i = 0; rc == 0 && i < SCN_FEATURE_COUNT; i++) {
+        sb_puts(&b, "features:");
+        for (unsigned i = 0; i < SCN_FEATURE_COUNT; i++) {
             if (s->features & (1u << i)) {
-                rc = sbuf_add(a, &b, " ", 1);
-                rc = rc ? rc : sbuf_adds(a, &b, feature_names[i]);
+                sb_printf(&b, " %s", feature_names[i]);
             }
         }
-        rc = rc ? rc : sbuf_add(a, &b, "\n", 1);
+        sb_puts(&b, "\n");
     }
     if (s->timeout != SCN_TIMEOUT_SHORT) {
-        rc = rc ? rc : print_key(a, &b, "timeout", scn_timeout_name(s->timeout));
+        sb_printf(&b, "timeout: %s\n", scn_timeout_name(s->timeout));
     }
     if (s->verdict != SCN_VERDICT_PASS) {
-        rc = rc ? rc : print_key(a, &b, "verdict", scn_verdict_name(s->verdict));
+        sb_printf(&b, "verdict: %s\n", scn_verdict_name(s->verdict));
     }
     if (s->origin) {
-        rc = rc ? rc : print_key(a, &b, "origin", s->origin);
+        sb_printf(&b, "origin: %s\n", s->origin);
     }
+    int rc = 0;
     for (size_t i = 0; rc == 0 && i < s->n_steps; i++) {
-        rc = sbuf_add(a, &b, "\n", 1);
-        rc = rc ? rc : print_step(a, &b, &s->steps[i]);
+        sb_puts(&b, "\n");
+        rc = print_step(&b, &s->steps[i]);
     }
-    if (rc) {
-        afree(a, b.data);
+    if (rc < 0) {
+        sb_free(&b);
         return NULL;
     }
-    return b.data;
+    return sb_finish(&b);
 }
 
 char *

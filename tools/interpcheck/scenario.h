@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include "allocator.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -21,9 +23,19 @@ extern "C" {
 #define SCN_MAX_FILE_BYTES ((size_t)1024 * 1024)
 #define SCN_MAX_LINE_BYTES ((size_t)4096)
 
-/* Time classes in seconds before the runner's --time-scale (FORMAT.md). */
+/*
+ * Time, in seconds before the runner's --time-scale: the one place the C
+ * side writes it.  The time classes (FORMAT.md section 8) are applied by
+ * the step executor, which cannot include this file: executor.py keeps a
+ * copy (SHORT_SECONDS, LONG_SECONDS) that must stay equal to these.  The
+ * deadlines are the runner's: a child still running after its scenario's
+ * deadline (by its `timeout:` class) is killed and judged TIMEOUT; a
+ * --time-scale below 1 never shortens them.
+ */
 #define SCN_SHORT_SECONDS 0.2
 #define SCN_LONG_SECONDS 30.0
+#define SCN_DEADLINE_SHORT_SECONDS 20.0
+#define SCN_DEADLINE_LONG_SECONDS 120.0
 
 typedef enum scn_level {
     SCN_LEVEL_MUST,
@@ -100,14 +112,10 @@ typedef struct scn_step {
 } scn_step;
 
 /*
- * Allocation hooks.  malloc_fn returns NULL to report failure; free_fn is
- * never called with NULL.  ctx is passed through untouched.
+ * Allocation hooks (allocator.h): malloc_fn returns NULL to report failure;
+ * free_fn is never called with NULL.  ctx is passed through untouched.
  */
-typedef struct scn_allocator {
-    void *(*malloc_fn)(size_t size, void *ctx);
-    void (*free_fn)(void *ptr, void *ctx);
-    void *ctx;
-} scn_allocator;
+typedef ic_allocator scn_allocator;
 
 typedef struct scn_scenario {
     /* Header. */

@@ -61,7 +61,7 @@ step_json(strbuf *sb, const scn_scenario *scenario, const scn_step *step)
 }
 
 char *
-scenario_to_json(const scn_scenario *scenario, const char *id, const char *path)
+scnjson_encode(const scn_scenario *scenario, const char *id, const char *path)
 {
     strbuf sb;
     sb_init(&sb);

@@ -9,6 +9,6 @@
 #include "scenario.h"
 
 /* malloc'd JSON text, or NULL when out of memory. */
-char *scenario_to_json(const scn_scenario *scenario, const char *id, const char *path);
+char *scnjson_encode(const scn_scenario *scenario, const char *id, const char *path);
 
 #endif /* INTERPCHECK_SCENARIO_JSON_H */

@@ -1,5 +1,7 @@
 /*
- * worker.c: children, deadlines and reports (see worker.h).
+ * worker.c: children, deadlines and reports (see worker.h).  State: the
+ * slots of one wrk_run() call, on its stack; SIGPIPE is ignored while a
+ * child's input is written, SIGINT blocked around each look for Ctrl-C.
  */
 #include "worker.h"
 
@@ -14,11 +16,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "protocol.h"
 #include "pyhost.h"
 #include "strbuf.h"
 
 /* Output beyond this is dropped (the head is what explains a failure). */
 #define MAX_OUTPUT ((size_t)256 * 1024)
+
+/* What wrk_run() is doing: its configuration and the caller's events. */
+typedef struct {
+    const wrk_config *config;
+    const pipe_events *events;
+} run_ctx;
 
 typedef struct {
     pid_t pid;
@@ -31,131 +40,12 @@ typedef struct {
     unsigned last_line;
 } slot;
 
-const char *
-raw_verdict_name(raw_verdict verdict)
-{
-    static const char *names[] = {"PASS", "FAIL", "ERROR", "SKIP", "TIMEOUT", "CRASH"};
-    return verdict <= RAW_CRASH ? names[verdict] : "?";
-}
-
-void
-outcome_clear(outcome *o)
-{
-    free(o->message);
-    free(o->expected);
-    free(o->actual);
-    free(o->traceback);
-    free(o->output);
-    memset(o, 0, sizeof *o);
-}
-
 static double
 now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* ---- the report protocol ---------------------------------------------- */
-
-static char *
-unescape(const char *text, size_t len)
-{
-    char *out = malloc(len + 1), *w = out;
-    if (out == NULL) {
-        return NULL;
-    }
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] == '\\' && i + 1 < len) {
-            i++;
-            *w++ = text[i] == 'n' ? '\n' : text[i];
-        }
-        else {
-            *w++ = text[i];
-        }
-    }
-    *w = '\0';
-    return out;
-}
-
-static int
-parse_verdict(const char *word, raw_verdict *verdict)
-{
-    static const struct {
-        const char *name;
-        raw_verdict verdict;
-    } known[] = {{"PASS", RAW_PASS},
-                 {"FAIL", RAW_FAIL},
-                 {"ERROR", RAW_ERROR},
-                 {"SKIP", RAW_SKIP},
-                 {"TIMEOUT", RAW_TIMEOUT}};
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
-        if (strcmp(word, known[i].name) == 0) {
-            *verdict = known[i].verdict;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-int
-worker_parse_report(const char *text, outcome *o)
-{
-    int header = 0, verdict_seen = 0, ended = 0;
-    o->step_index = -1;
-    for (const char *line = text; *line != '\0';) {
-        const char *eol = strchr(line, '\n');
-        if (eol == NULL) {
-            break; /* an unfinished last line does not count */
-        }
-        size_t len = (size_t)(eol - line);
-        int index;
-        unsigned number;
-        char word[16];
-        if (!header) {
-            header = strncmp(line, "interpcheck-report 1", len) == 0 && len == 20;
-        }
-        else if (sscanf(line, "step %d %u", &index, &number) == 2) {
-            o->step_index = index;
-            o->step_line = number;
-        }
-        else if (sscanf(line, "python %31s", o->python) == 1) {
-            /* the version, for provenance */
-        }
-        else if (strncmp(line, "field ", 6) == 0) {
-            const char *name = line + 6, *space = memchr(name, ' ', len - 6);
-            char **slot = NULL;
-            size_t name_len = space ? (size_t)(space - name) : 0;
-            if (name_len == 7 && strncmp(name, "message", 7) == 0) {
-                slot = &o->message;
-            }
-            else if (name_len == 8 && strncmp(name, "expected", 8) == 0) {
-                slot = &o->expected;
-            }
-            else if (name_len == 6 && strncmp(name, "actual", 6) == 0) {
-                slot = &o->actual;
-            }
-            else if (name_len == 9 && strncmp(name, "traceback", 9) == 0) {
-                slot = &o->traceback;
-            }
-            if (slot != NULL) {
-                free(*slot);
-                *slot = unescape(space + 1, (size_t)(eol - space - 1));
-            }
-        }
-        else if (sscanf(line, "verdict %15s %d %u", word, &index, &number) == 3 &&
-                 parse_verdict(word, &o->verdict) == 0) {
-            verdict_seen = 1;
-            o->step_index = index;
-            o->step_line = number;
-        }
-        else if (len == 3 && strncmp(line, "end", 3) == 0) {
-            ended = verdict_seen;
-        }
-        line = eol + 1;
-    }
-    return header && ended;
 }
 
 /* ---- children ---------------------------------------------------------- */
@@ -214,7 +104,7 @@ write_input(int fd, const char *json)
 }
 
 static pid_t
-spawn_python(const worker_config *config, const char *json, int report_fd, int output_fd)
+spawn_python(const wrk_config *config, const char *json, int report_fd, int output_fd)
 {
     int input[2];
     if (pipe_cloexec(input) < 0) {
@@ -245,50 +135,51 @@ spawn_python(const worker_config *config, const char *json, int report_fd, int o
     return pid;
 }
 
+/* Start job `index` in slot *s: 0, or -1 (errno says why). */
 static int
-start(const worker_config *config, const job *jobs, size_t index, slot *slots, slot *s)
+start(const wrk_config *config, const pipe_job *jobs, size_t index, slot *slots, slot *s)
 {
-    int report[2], output[2];
-    if (pipe_cloexec(report) < 0) {
-        return -1;
+    int report[2] = {-1, -1}, output[2] = {-1, -1};
+    pid_t pid = -1;
+    if (pipe_cloexec(report) < 0 || pipe_cloexec(output) < 0) {
+        goto done;
     }
-    if (pipe_cloexec(output) < 0) {
-        close(report[0]);
-        close(report[1]);
-        return -1;
-    }
-    pid_t pid;
     if (config->python_cmd != NULL) {
         pid = spawn_python(config, jobs[index].json, report[1], output[1]);
     }
     else {
-        int inherited[2 * 64];
+        int inherited[2 * PIPE_MAX_PARALLEL];
         size_t n = open_fds(slots, config->parallel, inherited);
         pid = pyhost_fork_scenario(jobs[index].json, config->impl, config->time_scale, report[1],
                                    output[1], inherited, n);
     }
-    close(report[1]);
-    close(output[1]);
-    if (pid < 0) {
-        close(report[0]);
-        close(output[0]);
-        return -1;
+    if (pid >= 0) {
+        *s = (slot){.pid = pid,
+                    .job = index,
+                    .report_fd = report[0],
+                    .output_fd = output[0],
+                    .started = now(),
+                    .deadline = now() + jobs[index].deadline,
+                    .last_index = -1};
+        sb_init(&s->report);
+        sb_init(&s->output);
+        report[0] = output[0] = -1; /* the slot's now */
     }
-    *s = (slot){.pid = pid,
-                .job = index,
-                .report_fd = report[0],
-                .output_fd = output[0],
-                .started = now(),
-                .deadline = now() + jobs[index].deadline,
-                .last_index = -1};
-    sb_init(&s->report);
-    sb_init(&s->output);
-    return 0;
+done:;
+    int saved = errno; /* what a failure says, not what close() says */
+    const int fds[] = {report[0], report[1], output[0], output[1]};
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
+        if (fds[i] >= 0) {
+            close(fds[i]);
+        }
+    }
+    errno = saved;
+    return pid >= 0 ? 0 : -1;
 }
 
 /* Report newly completed `step` lines to on_step and remember the last. */
 static void
-scan_steps(const worker_config *config, slot *s)
+scan_steps(const pipe_events *events, slot *s)
 {
     while (s->report.data != NULL && s->report_parsed < s->report.len) {
         char *line = s->report.data + s->report_parsed;
@@ -298,11 +189,11 @@ scan_steps(const worker_config *config, slot *s)
         }
         int index;
         unsigned number;
-        if (sscanf(line, "step %d %u", &index, &number) == 2) {
+        if (proto_step_line(line, &index, &number)) {
             s->last_index = index;
             s->last_line = number;
-            if (config->on_step != NULL) {
-                config->on_step(s->job, index, number, config->ctx);
+            if (events->on_step != NULL) {
+                events->on_step(s->job, index, number, events->ctx);
             }
         }
         s->report_parsed = (size_t)(eol - s->report.data) + 1;
@@ -322,13 +213,13 @@ drain(int *fd, strbuf *sb, size_t limit)
         }
         /* What a scenario prints is kept as a C string, so a NUL byte would
          * silently cut it short: it is shown as U+2400 SYMBOL FOR NULL. */
-        for (size_t start = 0, i = 0; i <= kept; i++) {
+        for (size_t from = 0, i = 0; i <= kept; i++) {
             if (i == kept || buf[i] == '\0') {
-                sb_append(sb, buf + start, i - start);
+                sb_append(sb, buf + from, i - from);
                 if (i < kept) {
                     sb_puts(sb, "\xE2\x90\x80");
                 }
-                start = i + 1;
+                from = i + 1;
             }
         }
         return;
@@ -340,53 +231,64 @@ drain(int *fd, strbuf *sb, size_t limit)
     *fd = -1;
 }
 
-static char *
-copy(const char *text)
+/* Why a child's outcome is not what its report says, into message ("" if it is). */
+static void
+abnormal_end(const proto_outcome *o, int complete, int status, int timed_out, char *message,
+             size_t size)
 {
-    return text ? strdup(text) : NULL;
+    message[0] = '\0';
+    if (timed_out) {
+        snprintf(message, size, "killed after %.1f s (the scenario's deadline)", o->seconds);
+    }
+    else if (complete && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        return;
+    }
+    else if (WIFSIGNALED(status)) {
+        snprintf(message, size, "the implementation crashed: signal %d (%s)", WTERMSIG(status),
+                 strsignal(WTERMSIG(status)));
+    }
+    else {
+        snprintf(message, size, "the process exited with status %d %s",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                 complete ? "after its report" : "before completing its report");
+    }
 }
 
 /* The child is gone (status from waitpid) or was killed at its deadline. */
 static void
-finish(const worker_config *config, slot *s, int status, int timed_out)
+finish(const pipe_events *events, slot *s, int status, int timed_out)
 {
-    outcome o;
+    proto_outcome o;
     memset(&o, 0, sizeof o);
     char *report = sb_finish(&s->report);
-    int complete = report != NULL && worker_parse_report(report, &o);
+    int complete = report != NULL && proto_parse_report(report, &o);
     free(report);
     o.output = sb_finish(&s->output);
     o.seconds = now() - s->started;
     char message[256];
-    if (timed_out) {
-        o.verdict = RAW_TIMEOUT;
-        snprintf(message, sizeof message, "killed after %.1f s (the scenario's deadline)",
-                 o.seconds);
-    }
-    else if (complete && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-        message[0] = '\0';
-    }
-    else if (WIFSIGNALED(status)) {
-        o.verdict = RAW_CRASH;
-        snprintf(message, sizeof message, "the implementation crashed: signal %d (%s)",
-                 WTERMSIG(status), strsignal(WTERMSIG(status)));
-    }
-    else {
-        o.verdict = RAW_CRASH;
-        snprintf(message, sizeof message, "the process exited with status %d %s",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                 complete ? "after its report" : "before completing its report");
-    }
+    abnormal_end(&o, complete, status, timed_out, message, sizeof message);
     if (message[0] != '\0') {
         /* Whatever the child said last is no verdict: where it was is. */
+        o.verdict = timed_out ? PROTO_TIMEOUT : PROTO_CRASH;
         free(o.message);
-        o.message = copy(message);
+        o.message = strdup(message);
         o.step_index = s->last_index;
         o.step_line = s->last_line;
     }
     s->pid = 0;
-    config->on_done(s->job, &o, config->ctx);
-    outcome_clear(&o);
+    events->on_done(s->job, &o, events->ctx);
+    proto_outcome_clear(&o);
+}
+
+static void
+close_pipes(slot *s)
+{
+    if (s->report_fd >= 0) {
+        close(s->report_fd);
+    }
+    if (s->output_fd >= 0) {
+        close(s->output_fd);
+    }
 }
 
 static void
@@ -396,12 +298,7 @@ kill_all(slot *slots, int parallel)
         if (slots[i].pid > 0) {
             kill(slots[i].pid, SIGKILL);
             waitpid(slots[i].pid, NULL, 0);
-            if (slots[i].report_fd >= 0) {
-                close(slots[i].report_fd);
-            }
-            if (slots[i].output_fd >= 0) {
-                close(slots[i].output_fd);
-            }
+            close_pipes(&slots[i]);
             sb_free(&slots[i].report);
             sb_free(&slots[i].output);
             slots[i].pid = 0;
@@ -421,7 +318,7 @@ kill_all(slot *slots, int parallel)
  * INTERRUPTED when a Python signal handler raised (KeyboardInterrupt).
  */
 static int
-wait_ready(const worker_config *config, struct pollfd *fds, nfds_t nfds, int timeout_ms)
+wait_ready(const wrk_config *config, struct pollfd *fds, nfds_t nfds, int timeout_ms)
 {
     sigset_t sigint, old;
     sigemptyset(&sigint);
@@ -441,91 +338,129 @@ wait_ready(const worker_config *config, struct pollfd *fds, nfds_t nfds, int tim
     return ready;
 }
 
-int
-worker_run(const worker_config *config, const job *jobs, size_t n_jobs)
+/* The pipes of the running children, and the first deadline among them. */
+typedef struct {
+    struct pollfd fds[2 * PIPE_MAX_PARALLEL];
+    int owner[2 * PIPE_MAX_PARALLEL];
+    nfds_t n;
+    double wake;
+} poll_set;
+
+static void
+collect_fds(const slot *slots, int parallel, poll_set *ps)
 {
-    int parallel = config->parallel < 1 ? 1 : config->parallel > 64 ? 64 : config->parallel;
-    worker_config cfg = *config;
-    cfg.parallel = parallel;
-    slot slots[64];
-    memset(slots, 0, sizeof slots);
-    size_t next = 0, running = 0;
-    while (next < n_jobs || running > 0) {
-        for (int i = 0; i < parallel && next < n_jobs; i++) {
-            if (slots[i].pid == 0) {
-                if (start(&cfg, jobs, next, slots, &slots[i]) < 0) {
-                    fprintf(stderr, "interpcheck: cannot start a child: %s\n", strerror(errno));
-                    kill_all(slots, parallel);
-                    return -1;
-                }
-                next++;
-                running++;
-            }
+    ps->n = 0;
+    ps->wake = 1e300;
+    for (int i = 0; i < parallel; i++) {
+        if (slots[i].pid <= 0) {
+            continue;
         }
-        struct pollfd fds[128];
-        int owner[128];
-        nfds_t nfds = 0;
-        double wake = 1e300;
-        for (int i = 0; i < parallel; i++) {
-            if (slots[i].pid <= 0) {
-                continue;
-            }
-            if (slots[i].deadline < wake) {
-                wake = slots[i].deadline;
-            }
-            const int both[2] = {slots[i].report_fd, slots[i].output_fd};
-            for (int k = 0; k < 2; k++) {
-                if (both[k] >= 0) {
-                    fds[nfds] = (struct pollfd){.fd = both[k], .events = POLLIN};
-                    owner[nfds++] = i;
-                }
-            }
+        if (slots[i].deadline < ps->wake) {
+            ps->wake = slots[i].deadline;
         }
-        double wait = wake - now();
-        int timeout = wait <= 0 ? 0 : wait > 3600 ? 3600000 : (int)(wait * 1000) + 1;
-        int ready = nfds > 0 ? wait_ready(&cfg, fds, nfds, timeout) : 0;
-        if (ready == INTERRUPTED) {
-            fprintf(stderr, "interpcheck: interrupted\n");
-            kill_all(slots, parallel);
-            return -1;
-        }
-        for (nfds_t k = 0; ready > 0 && k < nfds; k++) {
-            if (fds[k].revents == 0) {
-                continue;
-            }
-            slot *s = &slots[owner[k]];
-            if (fds[k].fd == s->report_fd) {
-                drain(&s->report_fd, &s->report, (size_t)-1);
-                scan_steps(&cfg, s);
-            }
-            else if (fds[k].fd == s->output_fd) {
-                drain(&s->output_fd, &s->output, MAX_OUTPUT);
-            }
-        }
-        for (int i = 0; i < parallel; i++) {
-            slot *s = &slots[i];
-            if (s->pid <= 0) {
-                continue;
-            }
-            int status = 0;
-            if (s->report_fd < 0 && s->output_fd < 0) {
-                waitpid(s->pid, &status, 0);
-                finish(&cfg, s, status, 0);
-                running--;
-            }
-            else if (now() >= s->deadline) {
-                kill(s->pid, SIGKILL);
-                waitpid(s->pid, &status, 0);
-                if (s->report_fd >= 0) {
-                    close(s->report_fd);
-                }
-                if (s->output_fd >= 0) {
-                    close(s->output_fd);
-                }
-                finish(&cfg, s, status, 1);
-                running--;
+        const int both[2] = {slots[i].report_fd, slots[i].output_fd};
+        for (int k = 0; k < 2; k++) {
+            if (both[k] >= 0) {
+                ps->fds[ps->n] = (struct pollfd){.fd = both[k], .events = POLLIN};
+                ps->owner[ps->n++] = i;
             }
         }
     }
+}
+
+/* Wait for output or the first deadline and read what came: 0, or INTERRUPTED. */
+static int
+read_ready(const run_ctx *run, slot *slots, int parallel)
+{
+    poll_set ps;
+    collect_fds(slots, parallel, &ps);
+    double wait = ps.wake - now();
+    int timeout = wait <= 0 ? 0 : wait > 3600 ? 3600000 : (int)(wait * 1000) + 1;
+    int ready = ps.n > 0 ? wait_ready(run->config, ps.fds, ps.n, timeout) : 0;
+    if (ready == INTERRUPTED) {
+        return INTERRUPTED;
+    }
+    for (nfds_t k = 0; ready > 0 && k < ps.n; k++) {
+        if (ps.fds[k].revents == 0) {
+            continue;
+        }
+        slot *s = &slots[ps.owner[k]];
+        if (ps.fds[k].fd == s->report_fd) {
+            drain(&s->report_fd, &s->report, (size_t)-1);
+            scan_steps(run->events, s);
+        }
+        else if (ps.fds[k].fd == s->output_fd) {
+            drain(&s->output_fd, &s->output, MAX_OUTPUT);
+        }
+    }
     return 0;
+}
+
+/* Finish the children that closed their pipes or passed their deadline;
+ * returns how many. */
+static size_t
+reap(const run_ctx *run, slot *slots, int parallel)
+{
+    size_t reaped = 0;
+    for (int i = 0; i < parallel; i++) {
+        slot *s = &slots[i];
+        if (s->pid <= 0) {
+            continue;
+        }
+        int status = 0, timed_out = 0;
+        if (s->report_fd >= 0 || s->output_fd >= 0) {
+            if (now() < s->deadline) {
+                continue;
+            }
+            kill(s->pid, SIGKILL);
+            timed_out = 1;
+        }
+        waitpid(s->pid, &status, 0);
+        if (timed_out) {
+            close_pipes(s);
+        }
+        finish(run->events, s, status, timed_out);
+        reaped++;
+    }
+    return reaped;
+}
+
+int
+wrk_run(const wrk_config *config, const pipe_job *jobs, size_t n_jobs, const pipe_events *events,
+        ic_error *err)
+{
+    int parallel = config->parallel < 1                   ? 1
+                   : config->parallel > PIPE_MAX_PARALLEL ? PIPE_MAX_PARALLEL
+                                                          : config->parallel;
+    wrk_config cfg = *config;
+    cfg.parallel = parallel;
+    run_ctx run = {.config = &cfg, .events = events};
+    slot slots[PIPE_MAX_PARALLEL];
+    memset(slots, 0, sizeof slots);
+    size_t next = 0, running = 0;
+    int status = 0;
+    while (status == 0 && (next < n_jobs || running > 0)) {
+        for (int i = 0; i < parallel && next < n_jobs && status == 0; i++) {
+            if (slots[i].pid != 0) {
+                continue;
+            }
+            if (start(&cfg, jobs, next, slots, &slots[i]) < 0) {
+                status = ic_error_set(err, IC_ERR_SYSTEM, "cannot start a child: %s",
+                                      strerror(errno));
+                break;
+            }
+            next++;
+            running++;
+        }
+        if (status == 0 && read_ready(&run, slots, parallel) == INTERRUPTED) {
+            status = ic_error_set(err, IC_ERR_INTERRUPTED, "interrupted");
+        }
+        if (status == 0) {
+            running -= reap(&run, slots, parallel);
+        }
+    }
+    if (status < 0) {
+        kill_all(slots, parallel);
+    }
+    return status;
 }

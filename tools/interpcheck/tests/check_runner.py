@@ -38,10 +38,9 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-# Every option that takes a value, as main.c's parse_options knows them.
-WITH_VALUE = ["--impl", "--python", "--label", "--path", "--expect", "--root", "--spec",
-              "--junit", "--jsonl", "--markdown", "--filter", "--clause", "--target",
-              "--feature", "--without-feature", "--level", "--shard", "-j", "--time-scale"]
+# The runner's options are not copied here: `interpcheck --list-options` lists
+# them, one spelling a line, with the name of its value when it takes one
+# (see Checker.options).
 
 # The verdicts/ fixture: name -> (level, clauses, verdict, raw outcome, step, line),
 # as run with verdicts.expect.
@@ -143,7 +142,7 @@ ISO_DATE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
 
 
 def q(word):
-    """A word as the runner quotes it for a shell (main.c shell_word)."""
+    """A word as the runner quotes it for a shell (strbuf.c sb_shell_word)."""
     return shlex.quote(word)
 
 
@@ -158,6 +157,16 @@ class Checker(object):
         self.runner, self.python, self.tests = runner, python, tests
         self.failures = []
         self.work = tempfile.mkdtemp(prefix="check_runner.")
+
+    def options(self):
+        """The runner's options as --list-options gives them: (spelling, value name or None)."""
+        r = self.run(["--list-options"])
+        self.exits(r, 0, "--list-options")
+        self.equal(r.err, "", "--list-options: stderr", r)
+        rows = [line.split(" ", 1) for line in r.out.splitlines()]
+        self.check(len(rows) > 10 and all(row[0].startswith("-") for row in rows),
+                   "--list-options lists the options", r)
+        return [(row[0], row[1] if len(row) > 1 else None) for row in rows]
 
     def run(self, args, stderr=None, timeout=300):
         argv = [self.runner] + list(args)
@@ -248,7 +257,9 @@ def group_options(c):
         c.equal(r.err, "interpcheck: %s\n(try interpcheck --help)\n" % message, what, r)
         c.equal(r.out, "", what + ": nothing on stdout", r)
 
-    for option in WITH_VALUE:
+    options = c.options()
+    with_value = [name for name, value in options if value is not None]
+    for option in with_value:
         bad([option], "%s needs a value" % option)
     bad(["list", "--level"], "--level needs a value")
     bad(["diff", "--target", "a=b", "--target"], "--target needs a value")
@@ -279,9 +290,10 @@ def group_options(c):
                 "%s prints the usage" % " ".join(args), r)
         c.equal(r.err, "", " ".join(args) + ": stderr", r)
         usage = usage or r.out
-    for option in WITH_VALUE + ["--trace", "--verbose", "--tap", "--without-feature"]:
-        c.check(re.search(r"(^|\s)%s\b" % re.escape(option), usage) is not None,
-                "the usage documents %s" % option)
+    for option, value in options:
+        spelled = option if value is None else "%s %s" % (option, value)
+        c.check(re.search(r"(^|\s)%s(\s|,)" % re.escape(spelled), usage) is not None,
+                "the usage documents %s" % spelled)
     r = c.run(["--version"])
     c.exits(r, 0, "--version")
     c.equal(r.out, "interpcheck 0.1\n", "--version", r)

@@ -207,45 +207,57 @@ counting_free(void *ptr, void *ctx)
 
 /* ---- valid samples ------------------------------------------------------------- */
 
+/* Call check() on every *.scn of data_dir/sub; how many there were. */
+static size_t
+for_each_sample(const char *sub, void (*check)(const char *path))
+{
+    char **names = list_scn(sub);
+    size_t count = 0;
+    for (; names[count]; count++) {
+        check(names[count]);
+    }
+    free_list(names);
+    return count;
+}
+
+/* A valid sample parses and prints as its canonical form: the file itself,
+ * or its twin in canonical/. */
+static void
+check_valid_sample(const char *path)
+{
+    scn_scenario *s = NULL;
+    scn_error err;
+    if (scn_parse_file(path, &s, &err) != 0) {
+        char msg[2048];
+        scn_format_error(&err, msg, sizeof msg);
+        fail_msg("%s", msg);
+    }
+    char *printed = check_round_trip(s);
+    char canon[4096];
+    snprintf(canon, sizeof canon, "%s/canonical/%s", data_dir, strrchr(path, '/') + 1);
+    FILE *f = fopen(canon, "rb");
+    size_t size;
+    char *want;
+    if (f) {
+        fclose(f);
+        want = read_all(canon, &size);
+    }
+    else {
+        want = read_all(path, &size);
+    }
+    if (strcmp(printed, want) != 0) {
+        fail_msg("%s: canonical form differs; printed:\n%s", path, printed);
+    }
+    free(want);
+    free(printed);
+    scn_free(s);
+}
+
 static void
 test_valid_samples_round_trip(void **state)
 {
     (void)state;
-    char **names = list_scn("valid");
-    size_t count = 0;
-    for (size_t i = 0; names[i]; i++, count++) {
-        scn_scenario *s = NULL;
-        scn_error err;
-        if (scn_parse_file(names[i], &s, &err) != 0) {
-            char msg[2048];
-            scn_format_error(&err, msg, sizeof msg);
-            fail_msg("%s", msg);
-        }
-        char *printed = check_round_trip(s);
-
-        /* Canonical form: the file itself, or its twin in canonical/. */
-        char canon[4096];
-        const char *base = strrchr(names[i], '/') + 1;
-        snprintf(canon, sizeof canon, "%s/canonical/%s", data_dir, base);
-        FILE *f = fopen(canon, "rb");
-        size_t size;
-        char *want;
-        if (f) {
-            fclose(f);
-            want = read_all(canon, &size);
-        }
-        else {
-            want = read_all(names[i], &size);
-        }
-        if (strcmp(printed, want) != 0) {
-            fail_msg("%s: canonical form differs; printed:\n%s", names[i], printed);
-        }
-        free(want);
-        free(printed);
-        scn_free(s);
-    }
-    assert_true(count >= 5);
-    free_list(names);
+    assert_true(for_each_sample("valid", check_valid_sample) >= 5);
 }
 
 static scn_scenario *
@@ -257,6 +269,50 @@ parse_sample(const char *name)
     snprintf(path, sizeof path, "%s/valid/%s", data_dir, name);
     assert_int_equal(scn_parse_file(path, &s, &err), 0);
     return s;
+}
+
+/* A string field: `expected`, or NULL for an absent one. */
+static void
+assert_field(const char *actual, const char *expected)
+{
+    if (expected == NULL) {
+        assert_null(actual);
+    }
+    else {
+        assert_string_equal(actual, expected);
+    }
+}
+
+/* One field of one step, as a test expects it (value NULL: absent). */
+typedef enum { F_RAISES, F_MATCHING, F_CHANNELS, F_NAME } step_field;
+typedef struct {
+    size_t step;
+    step_field field;
+    const char *value;
+} field_check;
+
+static void
+assert_fields(const scn_scenario *s, const field_check *checks, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        assert_true(checks[i].step < s->n_steps);
+        const scn_step *st = &s->steps[checks[i].step];
+        const char *const fields[] = {st->raises, st->matching, st->channels, st->name};
+        assert_field(fields[checks[i].field], checks[i].value);
+    }
+}
+#define ASSERT_FIELDS(s, checks) assert_fields((s), (checks), sizeof(checks) / sizeof((checks)[0]))
+
+/* A `run` step with these fields (NULL: absent). */
+static void
+assert_run_step(const scn_step *st, const char *target, const char *channels, const char *raises,
+                const char *matching)
+{
+    assert_int_equal(st->kind, SCN_STEP_RUN);
+    assert_field(st->target, target);
+    assert_field(st->channels, channels);
+    assert_field(st->raises, raises);
+    assert_field(st->matching, matching);
 }
 
 static void
@@ -298,13 +354,7 @@ test_sample_blocking_recv(void **state)
     static const char *const charged[] = {NULL,          NULL,    "CH-RECV-2",
                                           "CH-SENDNW-2", "THR-3", "CH-RECV-2"};
     for (size_t i = 0; i < 6; i++) {
-        const char *c = scn_step_clause(s, &s->steps[i]);
-        if (charged[i] == NULL) {
-            assert_null(c);
-        }
-        else {
-            assert_string_equal(c, charged[i]);
-        }
+        assert_field(scn_step_clause(s, &s->steps[i]), charged[i]);
     }
     assert_null(s->steps[2].clause); /* implied, not written */
     assert_string_equal(s->steps[3].clause, "CH-SENDNW-2");
@@ -318,11 +368,7 @@ test_sample_run_failed(void **state)
     (void)state;
     scn_scenario *s = parse_sample("run_failed.scn");
     const scn_step *st = &s->steps[1];
-    assert_int_equal(st->kind, SCN_STEP_RUN);
-    assert_string_equal(st->target, "interp");
-    assert_null(st->channels);
-    assert_string_equal(st->raises, "interpreters.RunFailedError");
-    assert_null(st->matching);
+    assert_run_step(st, "interp", NULL, "interpreters.RunFailedError", NULL);
     assert_null(st->clause);
     assert_string_equal(scn_step_clause(s, st), "INTERP-FAIL-1"); /* run raises: checking */
     /* Deeper indentation and the interior blank line are code. */
@@ -371,11 +417,8 @@ test_sample_channels_and_messy(void **state)
 {
     (void)state;
     scn_scenario *s = parse_sample("run_channels.scn");
-    const scn_step *st = &s->steps[5];
-    assert_int_equal(st->kind, SCN_STEP_RUN);
-    assert_string_equal(st->channels, "(None, s2)");
-    assert_string_equal(st->raises, "interpreters.RunFailedError");
-    assert_string_equal(st->matching, "AttributeError|NoneType/recv");
+    assert_run_step(&s->steps[5], "interp", "(None, s2)", "interpreters.RunFailedError",
+                    "AttributeError|NoneType/recv");
     assert_string_equal(s->steps[6].raises, "RuntimeError");
     scn_free(s);
 
@@ -502,15 +545,17 @@ test_do_raises_and_regex(void **state)
           "do raises a.b_c.D9 matching /\\/x\\\\\\/y\\d \\\\/\n    x\n\n"
           "do raises E matching / spaces  inside /\n    x\n\n"
           "do raises E matching /raises matching \\//\n    x\n");
-    assert_string_equal(s->steps[0].raises, "TypeError");
-    assert_null(s->steps[0].matching);
-    assert_string_equal(s->steps[1].raises, "interpreters.ChannelEmptyError");
-    assert_string_equal(s->steps[1].matching, "empty");
-    assert_string_equal(s->steps[2].raises, "a.b_c.D9");
-    /* \/ is a slash; other backslash pairs stay, so \\ then \/ is \\ and / */
-    assert_string_equal(s->steps[2].matching, "/x\\\\/y\\d \\\\");
-    assert_string_equal(s->steps[3].matching, " spaces  inside ");
-    assert_string_equal(s->steps[4].matching, "raises matching /");
+    /* raises and matching of each step; \/ is a slash, other backslash
+     * pairs stay, so \\ then \/ is \\ and / */
+    static const char *const expected[][2] = {{"TypeError", NULL},
+                                              {"interpreters.ChannelEmptyError", "empty"},
+                                              {"a.b_c.D9", "/x\\\\/y\\d \\\\"},
+                                              {"E", " spaces  inside "},
+                                              {"E", "raises matching /"}};
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        assert_field(s->steps[i].raises, expected[i][0]);
+        assert_field(s->steps[i].matching, expected[i][1]);
+    }
     char *printed = check_round_trip(s);
     assert_non_null(strstr(printed, "do raises a.b_c.D9 matching /\\/x\\\\\\/y\\d \\\\/\n"));
     free(printed);
@@ -530,22 +575,19 @@ test_run_forms(void **state)
           "run i raises E matching /boom/\n    raise E\n\n"
           "run i channels '''it's raises''' raises E\n    x\n\n"
           "run i channels x_raises  \n    x\n");
-    assert_string_equal(s->steps[0].target, "i");
-    assert_null(s->steps[0].channels);
-    assert_null(s->steps[0].raises);
-    assert_string_equal(s->steps[1].channels, "(r, s)");
-    assert_null(s->steps[1].raises);
-    assert_string_equal(s->steps[2].channels, "pair");
-    assert_string_equal(s->steps[2].raises, "interpreters.RunFailedError");
-    assert_string_equal(s->steps[3].channels, "f(\"a raises b\", [c, ' raises '])");
-    assert_string_equal(s->steps[3].raises, "E");
-    assert_string_equal(s->steps[3].matching, "x");
-    assert_string_equal(s->steps[4].channels, "{'k': (r, None)}");
-    assert_string_equal(s->steps[4].raises, "E");
-    assert_null(s->steps[5].channels);
-    assert_string_equal(s->steps[5].matching, "boom");
-    assert_string_equal(s->steps[6].channels, "'''it's raises'''");
-    assert_string_equal(s->steps[7].channels, "x_raises");
+    /* target, channels, raises and matching of each step */
+    static const char *const expected[][4] = {{"i", NULL, NULL, NULL},
+                                              {"i", "(r, s)", NULL, NULL},
+                                              {"i", "pair", "interpreters.RunFailedError", NULL},
+                                              {"i", "f(\"a raises b\", [c, ' raises '])", "E", "x"},
+                                              {"i", "{'k': (r, None)}", "E", NULL},
+                                              {"i", NULL, "E", "boom"},
+                                              {"i", "'''it's raises'''", "E", NULL},
+                                              {"i", "x_raises", NULL, NULL}};
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        const char *const *e = expected[i];
+        assert_run_step(&s->steps[i], e[0], e[1], e[2], e[3]);
+    }
     free(check_round_trip(s));
     scn_free(s);
 }
@@ -618,28 +660,15 @@ test_step_clauses(void **state)
                                           "A-1", "C-3", NULL,  "A-1", "B-2", NULL,  "A-1", "C-3"};
     assert_int_equal(s->n_steps, 16);
     for (size_t i = 0; i < 16; i++) {
-        const char *c = scn_step_clause(s, &s->steps[i]);
-        if (written[i] == NULL) {
-            assert_null(s->steps[i].clause);
-        }
-        else {
-            assert_string_equal(s->steps[i].clause, written[i]);
-        }
-        if (charged[i] == NULL) {
-            assert_null(c);
-        }
-        else {
-            assert_string_equal(c, charged[i]);
-        }
+        assert_field(s->steps[i].clause, written[i]);
+        assert_field(scn_step_clause(s, &s->steps[i]), charged[i]);
     }
     /* The other fields are parsed as without the id. */
-    assert_string_equal(s->steps[3].raises, "E");
-    assert_string_equal(s->steps[3].matching, "x");
-    assert_string_equal(s->steps[7].channels, "c");
-    assert_string_equal(s->steps[9].channels, "c");
-    assert_string_equal(s->steps[9].raises, "E");
-    assert_string_equal(s->steps[15].name, "u");
-    assert_string_equal(s->steps[15].raises, "E");
+    static const field_check checks[] = {
+        {3, F_RAISES, "E"}, {3, F_MATCHING, "x"}, {7, F_CHANNELS, "c"}, {9, F_CHANNELS, "c"},
+        {9, F_RAISES, "E"}, {15, F_NAME, "u"},    {15, F_RAISES, "E"},
+    };
+    ASSERT_FIELDS(s, checks);
     char *printed = check_round_trip(s);
     assert_non_null(strstr(printed, "\ndo @B-2\n    b\n"));
     assert_non_null(strstr(printed, "\ndo @C-3 raises E matching /x/\n"));
@@ -985,34 +1014,35 @@ test_nul_bytes(void **state)
                   "run, thread, blocked or join)");
 }
 
+/* An invalid file is rejected with the error its first line names. */
+static void
+check_invalid_file(const char *path)
+{
+    size_t size;
+    char *text = read_all(path, &size);
+    static const char tag[] = "# expect-error: ";
+    assert_true(strncmp(text, tag, sizeof tag - 1) == 0);
+    char want[2048];
+    const char *nl = strchr(text, '\n');
+    assert_non_null(nl);
+    snprintf(want, sizeof want, "%s:%.*s", path, (int)(nl - text - (sizeof tag - 1)),
+             text + sizeof tag - 1);
+    free(text);
+
+    scn_scenario *s = NULL;
+    scn_error err;
+    char got[2048];
+    assert_int_equal(scn_parse_file(path, &s, &err), -1);
+    assert_null(s);
+    scn_format_error(&err, got, sizeof got);
+    assert_string_equal(got, want);
+}
+
 static void
 test_invalid_files(void **state)
 {
     (void)state;
-    char **names = list_scn("invalid");
-    size_t count = 0;
-    for (size_t i = 0; names[i]; i++, count++) {
-        size_t size;
-        char *text = read_all(names[i], &size);
-        static const char tag[] = "# expect-error: ";
-        assert_true(strncmp(text, tag, sizeof tag - 1) == 0);
-        char want[2048];
-        const char *nl = strchr(text, '\n');
-        assert_non_null(nl);
-        snprintf(want, sizeof want, "%s:%.*s", names[i], (int)(nl - text - (sizeof tag - 1)),
-                 text + sizeof tag - 1);
-        free(text);
-
-        scn_scenario *s = NULL;
-        scn_error err;
-        char got[2048];
-        assert_int_equal(scn_parse_file(names[i], &s, &err), -1);
-        assert_null(s);
-        scn_format_error(&err, got, sizeof got);
-        assert_string_equal(got, want);
-    }
-    assert_true(count >= 10);
-    free_list(names);
+    assert_true(for_each_sample("invalid", check_invalid_file) >= 10);
 }
 
 static void
@@ -1140,49 +1170,41 @@ test_alloc_failures(void **state)
 
 /* ---- equality ----------------------------------------------------------------------- */
 
+static const char equal_base[] =
+    "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n"
+    "do raises E matching /m/\n    x\n"
+    "expect @A-1 e\n    => 1\n    => 2\n"
+    "run i channels c raises R\n    y\n"
+    "thread t\n    z\nblocked @B-2 t\njoin t raises J\n";
+static const char equal_head[] =
+    "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n";
+static const char equal_steps[] = "do raises E matching /m/\n    x\n"
+                                  "expect @A-1 e\n    => 1\n    => 2\n"
+                                  "run i channels c raises R\n    y\n"
+                                  "thread t\n    z\nblocked @B-2 t\njoin t raises J\n";
+
+/* Parse "<prefix><x>[<suffix>]" and "<prefix><y>[<suffix>]": they must differ, both ways. */
 static void
-test_equal(void **state)
+assert_differ(const char *prefix, const char *x, const char *y, const char *suffix,
+              const char *what, size_t i)
+{
+    char text[4096];
+    snprintf(text, sizeof text, "%s%s%s", prefix, x, suffix);
+    scn_scenario *b = parse_ok(text);
+    snprintf(text, sizeof text, "%s%s%s", prefix, y, suffix);
+    scn_scenario *c = parse_ok(text);
+    if (scn_equal(b, c) || scn_equal(c, b)) {
+        fail_msg("%s %zu compares equal", what, i);
+    }
+    scn_free(b);
+    scn_free(c);
+}
+
+static void
+test_equal_ignores_positions(void **state)
 {
     (void)state;
-    static const char base[] =
-        "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n"
-        "do raises E matching /m/\n    x\n"
-        "expect @A-1 e\n    => 1\n    => 2\n"
-        "run i channels c raises R\n    y\n"
-        "thread t\n    z\nblocked @B-2 t\njoin t raises J\n";
-    /* Each variant differs from base in exactly one structural detail.  (A
-     * different number of clauses needs different steps too, since each is
-     * checked by some step: see the pairs below.) */
-    static const char head[] =
-        "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n";
-    static const char *const variants[] = {
-        "clauses: B-2 A-1\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n",
-        "clauses: A-1 B-2\nlevel: MAY\nfeatures: threads\ndescription: d\norigin: o\n\n",
-        "clauses: A-1 B-2\nlevel: MUST\nfeatures: channels\ndescription: d\norigin: o\n\n",
-        "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: e\norigin: o\n\n",
-        "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\n\n",
-        "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n"
-        "timeout: long\n\n",
-        "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n"
-        "verdict: FAIL\n\n",
-    };
-    static const char steps[] = "do raises E matching /m/\n    x\n"
-                                "expect @A-1 e\n    => 1\n    => 2\n"
-                                "run i channels c raises R\n    y\n"
-                                "thread t\n    z\nblocked @B-2 t\njoin t raises J\n";
-    static const char *const step_variants[] = {
-        /* An explicit clause differs from the implied one, even when equal:
-         * it is what the author wrote, and the printer keeps it. */
-        "do @A-1 raises E matching /m/\n    x\n",
-        "do @B-2 raises E matching /m/\n    x\n",
-        "do raises E\n    x\n",
-        "do raises F matching /m/\n    x\n",
-        "do raises E matching /n/\n    x\n",
-        "do raises E matching /m/\n    x2\n",
-        "do raises E matching /m/\n    x\n\n    x\n",
-        "do raises E matching /m/\n        x\n",
-    };
-    scn_scenario *a = parse_ok(base);
+    scn_scenario *a = parse_ok(equal_base);
     /* Positions do not matter: comments and blank lines moved around. */
     scn_scenario *b = parse_ok("# c\n\nclauses: A-1 B-2\nlevel: MUST\nfeatures: threads\n"
                                "description: d\norigin: o\n\n\n\n"
@@ -1195,28 +1217,60 @@ test_equal(void **state)
     assert_false(scn_equal(a, NULL));
     assert_true(scn_equal(NULL, NULL));
     scn_free(b);
+    /* Fewer clauses (so one step fewer checks the one left out). */
+    b = parse_ok("clauses: A-1\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n"
+                 "do raises E matching /m/\n    x\nexpect @A-1 e\n    => 1\n    => 2\n"
+                 "run i channels c raises R\n    y\nthread t\n    z\nblocked t\njoin t raises J\n");
+    assert_false(scn_equal(a, b) || scn_equal(b, a));
+    scn_free(b);
+    scn_free(a);
+}
 
-    char text[4096];
+static void
+test_equal_header_and_first_step(void **state)
+{
+    (void)state;
+    /* Each variant differs from the base in exactly one structural detail.
+     * (A different number of clauses needs different steps too, since each
+     * is checked by some step: see test_equal_ignores_positions.) */
+    static const char *const variants[] = {
+        "clauses: B-2 A-1\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n",
+        "clauses: A-1 B-2\nlevel: MAY\nfeatures: threads\ndescription: d\norigin: o\n\n",
+        "clauses: A-1 B-2\nlevel: MUST\nfeatures: channels\ndescription: d\norigin: o\n\n",
+        "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: e\norigin: o\n\n",
+        "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\n\n",
+        "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n"
+        "timeout: long\n\n",
+        "clauses: A-1 B-2\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n"
+        "verdict: FAIL\n\n",
+    };
     for (size_t i = 0; i < sizeof variants / sizeof variants[0]; i++) {
-        snprintf(text, sizeof text, "%s%s", variants[i], steps);
-        b = parse_ok(text);
-        if (scn_equal(a, b)) {
-            fail_msg("header variant %zu compares equal", i);
-        }
-        scn_free(b);
+        assert_differ("", equal_head, variants[i], equal_steps, "header variant", i);
     }
-    const char *rest = strstr(steps, "expect");
+    static const char *const step_variants[] = {
+        /* An explicit clause differs from the implied one, even when equal:
+         * it is what the author wrote, and the printer keeps it. */
+        "do @A-1 raises E matching /m/\n    x\n",
+        "do @B-2 raises E matching /m/\n    x\n",
+        "do raises E\n    x\n",
+        "do raises F matching /m/\n    x\n",
+        "do raises E matching /n/\n    x\n",
+        "do raises E matching /m/\n    x2\n",
+        "do raises E matching /m/\n    x\n\n    x\n",
+        "do raises E matching /m/\n        x\n",
+    };
+    const char *rest = strstr(equal_steps, "expect");
+    char first[64];
+    snprintf(first, sizeof first, "%.*s", (int)(rest - equal_steps), equal_steps);
     for (size_t i = 0; i < sizeof step_variants / sizeof step_variants[0]; i++) {
-        snprintf(text, sizeof text, "%s%s%s", head, step_variants[i], rest);
-        scn_scenario *c = parse_ok(text);
-        snprintf(text, sizeof text, "%s%s", head, steps);
-        b = parse_ok(text);
-        if (scn_equal(b, c)) {
-            fail_msg("step variant %zu compares equal", i);
-        }
-        scn_free(b);
-        scn_free(c);
+        assert_differ(equal_head, first, step_variants[i], rest, "step variant", i);
     }
+}
+
+static void
+test_equal_other_steps(void **state)
+{
+    (void)state;
     /* Other steps: outcomes, channels, names, step count. */
     static const char *const tails[] = {
         "expect e\n    => 1\n",
@@ -1224,13 +1278,7 @@ test_equal(void **state)
         "expect f\n    => 1\n    => 2\n",
     };
     for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
-        snprintf(text, sizeof text, H "expect e\n    => 1\n    => 2\n");
-        b = parse_ok(text);
-        snprintf(text, sizeof text, H "%s", tails[i]);
-        scn_scenario *c = parse_ok(text);
-        assert_false(scn_equal(b, c));
-        scn_free(b);
-        scn_free(c);
+        assert_differ(H, "expect e\n    => 1\n    => 2\n", tails[i], "", "tail", i);
     }
     static const char *const pairs[][2] = {
         {"run @A-1 i\n    y\n", "run @A-1 j\n    y\n"},
@@ -1245,23 +1293,8 @@ test_equal(void **state)
         {"thread t\n    y\njoin t\n", "thread t\n    y\njoin t raises E\n"},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        snprintf(text, sizeof text, H "%s", pairs[i][0]);
-        b = parse_ok(text);
-        snprintf(text, sizeof text, H "%s", pairs[i][1]);
-        scn_scenario *c = parse_ok(text);
-        if (scn_equal(b, c) || scn_equal(c, b)) {
-            fail_msg("pair %zu compares equal", i);
-        }
-        scn_free(b);
-        scn_free(c);
+        assert_differ(H, pairs[i][0], pairs[i][1], "", "pair", i);
     }
-    /* Fewer clauses (so one step fewer checks the one left out). */
-    b = parse_ok("clauses: A-1\nlevel: MUST\nfeatures: threads\ndescription: d\norigin: o\n\n"
-                 "do raises E matching /m/\n    x\nexpect @A-1 e\n    => 1\n    => 2\n"
-                 "run i channels c raises R\n    y\nthread t\n    z\nblocked t\njoin t raises J\n");
-    assert_false(scn_equal(a, b) || scn_equal(b, a));
-    scn_free(b);
-    scn_free(a);
 }
 
 static void
@@ -1293,33 +1326,97 @@ rng(void)
     return rng_state;
 }
 
+static const char mutation_bytes[] = " \n\t\r#/\\=>:\"'()[]{}.-_aZ9\x00\xC3\x80\xFF";
+static const char *const mutation_pieces[] = {
+    " raises E",
+    " matching /x/",
+    " channels (a, b)",
+    "thread T\n    x\n",
+    "join T\n",
+    "blocked T\n",
+    "    ",
+    "\n\n",
+    "expect x\n    => 1\n",
+    "do\n",
+    "run i\n    y\n",
+    "# c\n",
+    "features: threads\n",
+    "level: MAY\n",
+    "\\/",
+    "'''",
+    "=> ",
+    " @CH-RECV-2",
+    " @A-1",
+    "do @CH-SEND-2\n    x\n",
+};
+#define MUTATION_CAP (1 << 16)
+
+/* One to three random edits of buf[0..n) (capacity MUTATION_CAP); the new length. */
+static size_t
+mutate(char *buf, size_t n)
+{
+    for (int m = 1 + (int)(rng() % 3); m > 0; m--) {
+        size_t at = n ? rng() % n : 0;
+        switch (rng() % 4) {
+        case 0: /* replace a byte */
+            if (n) {
+                buf[at] = mutation_bytes[rng() % (sizeof mutation_bytes - 1)];
+            }
+            break;
+        case 1: { /* delete a range */
+            size_t len = rng() % 8;
+            if (at + len > n) {
+                len = n - at;
+            }
+            memmove(buf + at, buf + at + len, n - at - len);
+            n -= len;
+            break;
+        }
+        default: { /* insert a piece, preferably at a line start */
+            const char *p =
+                mutation_pieces[rng() % (sizeof mutation_pieces / sizeof mutation_pieces[0])];
+            size_t len = strlen(p);
+            if (rng() % 2) {
+                while (at > 0 && buf[at - 1] != '\n') {
+                    at--;
+                }
+            }
+            if (n + len < MUTATION_CAP) {
+                memmove(buf + at + len, buf + at, n - at);
+                for (size_t j = 0; j < len; j++) {
+                    buf[at + j] = p[j];
+                }
+                n += len;
+            }
+            break;
+        }
+        }
+    }
+    return n;
+}
+
+/* Parse a mutant: a scenario that round-trips, or an error with a place. 1 if it parsed. */
+static int
+parse_mutant(const char *buf, size_t n)
+{
+    scn_scenario *s = NULL;
+    scn_error err;
+    if (scn_parse("m.scn", buf, n, &s, &err) == 0) {
+        free(check_round_trip(s));
+        scn_free(s);
+        return 1;
+    }
+    assert_null(s);
+    assert_true(err.line > 0);
+    assert_true(err.column > 0);
+    assert_true(err.message[0] != '\0');
+    return 0;
+}
+
 static void
 test_mutations(void **state)
 {
     (void)state;
-    static const char bytes[] = " \n\t\r#/\\=>:\"'()[]{}.-_aZ9\x00\xC3\x80\xFF";
-    static const char *const pieces[] = {
-        " raises E",
-        " matching /x/",
-        " channels (a, b)",
-        "thread T\n    x\n",
-        "join T\n",
-        "blocked T\n",
-        "    ",
-        "\n\n",
-        "expect x\n    => 1\n",
-        "do\n",
-        "run i\n    y\n",
-        "# c\n",
-        "features: threads\n",
-        "level: MAY\n",
-        "\\/",
-        "'''",
-        "=> ",
-        " @CH-RECV-2",
-        " @A-1",
-        "do @CH-SEND-2\n    x\n",
-    };
     char **names = list_scn("valid");
     size_t n_names = 0;
     while (names[n_names]) {
@@ -1335,58 +1432,16 @@ test_mutations(void **state)
         texts[i] = read_all(names[i], &sizes[i]);
     }
     size_t parsed = 0, rejected = 0;
-    char *buf = malloc(1 << 16);
+    char *buf = malloc(MUTATION_CAP);
     assert_non_null(buf);
     for (int iter = 0; iter < 20000; iter++) {
-        size_t k = rng() % n_names, n = sizes[k];
-        memcpy(buf, texts[k], n);
-        for (int m = 1 + (int)(rng() % 3); m > 0; m--) {
-            size_t at = n ? rng() % n : 0;
-            switch (rng() % 4) {
-            case 0: /* replace a byte */
-                if (n) {
-                    buf[at] = bytes[rng() % (sizeof bytes - 1)];
-                }
-                break;
-            case 1: { /* delete a range */
-                size_t len = rng() % 8;
-                if (at + len > n) {
-                    len = n - at;
-                }
-                memmove(buf + at, buf + at + len, n - at - len);
-                n -= len;
-                break;
-            }
-            default: { /* insert a piece, preferably at a line start */
-                const char *p = pieces[rng() % (sizeof pieces / sizeof pieces[0])];
-                size_t len = strlen(p);
-                if (rng() % 2) {
-                    while (at > 0 && buf[at - 1] != '\n') {
-                        at--;
-                    }
-                }
-                if (n + len < (1 << 16)) {
-                    memmove(buf + at + len, buf + at, n - at);
-                    memcpy(buf + at, p, len);
-                    n += len;
-                }
-                break;
-            }
-            }
-        }
-        scn_scenario *s = NULL;
-        scn_error err;
-        if (scn_parse("m.scn", buf, n, &s, &err) == 0) {
+        size_t k = rng() % n_names;
+        memcpy(buf, texts[k], sizes[k]);
+        if (parse_mutant(buf, mutate(buf, sizes[k]))) {
             parsed++;
-            free(check_round_trip(s));
-            scn_free(s);
         }
         else {
             rejected++;
-            assert_null(s);
-            assert_true(err.line > 0);
-            assert_true(err.column > 0);
-            assert_true(err.message[0] != '\0');
         }
     }
     /* The mix must exercise both outcomes to mean anything. */
@@ -1457,7 +1512,9 @@ main(int argc, char **argv)
         cmocka_unit_test(test_invalid_files),
         cmocka_unit_test(test_file_errors),
         cmocka_unit_test(test_alloc_failures),
-        cmocka_unit_test(test_equal),
+        cmocka_unit_test(test_equal_ignores_positions),
+        cmocka_unit_test(test_equal_header_and_first_step),
+        cmocka_unit_test(test_equal_other_steps),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_mutations),
         cmocka_unit_test(test_format_md_examples),
