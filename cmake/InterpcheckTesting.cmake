@@ -30,7 +30,22 @@ include_guard(GLOBAL)
 set(INTERPCHECK_TEST_ENV "")
 set(INTERPCHECK_TEST_TIMEOUT_SCALE 1)
 
-if(INTERPCHECK_SANITIZE)
+if(INTERPCHECK_SANITIZE AND INTERPCHECK_SANITIZERS STREQUAL "thread")
+  # ThreadSanitizer (the tsan preset): slower than ASan, and the stress tests
+  # multiply it.
+  set(INTERPCHECK_TEST_TIMEOUT_SCALE 6)
+  # PYTHONMALLOC=malloc: pymalloc reuses object memory inside its arenas
+  # without telling TSan, so a freed and reused object would look like a
+  # race between its old and new owner; malloc/free are intercepted.
+  # TSAN_OPTIONS:
+  #   suppressions              ref/tests/tsan.supp: each entry names its
+  #                             CPython cause
+  #   halt_on_error=1, exitcode=66   the first report fails the test
+  #   second_deadlock_stack=1   both stacks of a lock-order inversion
+  list(APPEND INTERPCHECK_TEST_ENV
+    "PYTHONMALLOC=malloc"
+    "TSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/ref/tests/tsan.supp:halt_on_error=1:exitcode=66:second_deadlock_stack=1:print_suppressions=0")
+elseif(INTERPCHECK_SANITIZE)
   set(INTERPCHECK_TEST_TIMEOUT_SCALE 3)
   # PYTHONMALLOC=malloc: pymalloc carves objects out of big arenas, where
   # ASan sees neither overflows nor leaks.  interpref-embed honours it even
@@ -82,6 +97,7 @@ function(interpcheck_link_python_embed target)
   target_link_libraries(${target} PRIVATE Python::Embed)
   if(INTERPCHECK_PYTHON_RPATH)
     set_property(TARGET ${target} APPEND PROPERTY BUILD_RPATH "${INTERPCHECK_PYTHON_RPATH}")
+    set_property(TARGET ${target} APPEND PROPERTY INSTALL_RPATH "${INTERPCHECK_PYTHON_RPATH}")
   endif()
 endfunction()
 

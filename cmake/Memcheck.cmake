@@ -3,7 +3,7 @@
 # settings into DartConfiguration.tcl (MemoryCheckCommand, ...).
 #
 #   tools/memcheck                   the gate: build, run, count, verdict
-#   ctest --test-dir build/memcheck -T memcheck -L ref      (by hand)
+#   ctest --test-dir build/memcheck -T memcheck -L '^ref$'  (by hand)
 #
 # Only a tree configured with INTERPCHECK_MEMCHECK=ON (the `memcheck` preset,
 # build/memcheck) is set up for it; other trees keep CTest's defaults.  There:

@@ -14,10 +14,6 @@
 
 #include "pipeline.h"
 
-#ifndef INTERPCHECK_SOURCE_DIR
-#define INTERPCHECK_SOURCE_DIR "."
-#endif
-
 enum {
     OPT_IMPL = 256,
     OPT_PYTHON,
@@ -82,7 +78,10 @@ static const option_row option_table[] = {
     {NULL, "junit", OPT_JUNIT, "FILE", "also write JUnit XML"},
     {NULL, "jsonl", OPT_JSONL, "FILE", "also write one JSON object per scenario"},
     {NULL, "markdown", OPT_MARKDOWN, "FILE", "also write a Markdown table"},
-    {NULL, "root", OPT_ROOT, "DIR", "the conformance folder (ids are relative to it)"},
+    {NULL, "root", OPT_ROOT, "DIR",
+     "the conformance folder: ids are relative to it, and the suite,\n"
+     "SPEC.md, adapters and executor.py default to its tree's\n"
+     "(default: the installed or the source tree's conformance/)"},
     {"diff and coverage", "target", OPT_TARGET, "LABEL=IMPL[@PYTHONCMD]",
      "diff: an implementation to compare (two or more),\n"
      "instead of --impl/--python"},
@@ -391,8 +390,6 @@ cli_parse(int argc, char **argv, cli_options *o, ic_error *err)
                        .impl = "interpref",
                        .parallel = 1,
                        .time_scale = 1.0,
-                       .root = INTERPCHECK_SOURCE_DIR "/conformance",
-                       .spec = INTERPCHECK_SOURCE_DIR "/conformance/SPEC.md",
                        .argc = argc,
                        .argv = argv};
     cli_action action = early_action(argc, argv);
@@ -418,9 +415,16 @@ cli_parse(int argc, char **argv, cli_options *o, ic_error *err)
     args[argc - first + 1] = NULL;
     int status = parse_args(argc - first + 1, args, o, err);
     free(args);
+    if (status == 0) {
+        status = layout_locate(o->root_given ? o->root : NULL, &o->layout, err);
+    }
+    if (status == 0) {
+        o->root = o->layout.root;
+        o->spec = o->spec ? o->spec : o->layout.spec;
+    }
     if (status == 0 && o->n_paths == 0) {
         o->whole_suite = 1;
-        status = append(&o->paths, &o->n_paths, INTERPCHECK_SOURCE_DIR "/conformance/suite", err);
+        status = append(&o->paths, &o->n_paths, o->layout.suite, err);
     }
     return status == 0 ? CLI_RUN : CLI_ERROR;
 }
@@ -433,4 +437,5 @@ cli_free(cli_options *o)
     free(o->paths);
     free(o->targets);
     free(o->extra_paths);
+    layout_free(&o->layout);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "layout.h"
 #include "plan.h"
 
 #define CLI_VERSION_TEXT "interpcheck 0.1"
@@ -35,6 +36,7 @@ typedef struct {
     size_t n_extra_paths;
     int argc; /* the command line as given, for reports */
     char **argv;
+    ic_layout layout; /* the data's folders (layout.h): defaults of root, spec, the suite */
 } cli_options;
 
 typedef enum {

@@ -15,16 +15,11 @@
 #include "pyhost.h"
 #include "strbuf.h"
 
-#ifndef INTERPCHECK_SOURCE_DIR
-#define INTERPCHECK_SOURCE_DIR "."
-#endif
-/* The Python this runner embeds, as a program, and the folder of the built
- * interpref module, for scenarios that start a fresh Python (`subprocess`). */
+/* The Python this runner embeds, as a program, for scenarios that start a
+ * fresh Python (`subprocess`); they find interpref in the built or installed
+ * module's folder (layout.h), which is on their path. */
 #ifndef INTERPCHECK_PYTHON_EXECUTABLE
 #define INTERPCHECK_PYTHON_EXECUTABLE "python3"
-#endif
-#ifndef INTERPCHECK_MODULE_DIR
-#define INTERPCHECK_MODULE_DIR "."
 #endif
 
 void
@@ -35,7 +30,8 @@ cmd_print_error(const ic_error *err)
 
 /* ---- the host of one implementation -------------------------------------- */
 
-/* The module search path for the executor: --path folders, the executor's, the adapters'. */
+/* The module search path for the executor: --path folders, the executor's,
+ * the adapters', and in process the interpref module's (layout.h). */
 static char *
 search_path(const cli_options *o, int in_process)
 {
@@ -44,10 +40,14 @@ search_path(const cli_options *o, int in_process)
     for (size_t i = 0; i < o->n_extra_paths; i++) {
         sb_printf(&sb, "%s:", o->extra_paths[i]);
     }
-    sb_printf(&sb, "%s/tools/interpcheck:%s/conformance/adapters", INTERPCHECK_SOURCE_DIR,
-              INTERPCHECK_SOURCE_DIR);
-    if (in_process) {
-        sb_printf(&sb, ":%s", INTERPCHECK_MODULE_DIR);
+    const char *executor = o->layout.executor;
+    const char *slash = strrchr(executor, '/');
+    sb_append(&sb, executor, slash ? (size_t)(slash - executor) : 0);
+    if (o->layout.adapters != NULL) {
+        sb_printf(&sb, ":%s", o->layout.adapters);
+    }
+    if (in_process && o->layout.module_dir != NULL) {
+        sb_printf(&sb, ":%s", o->layout.module_dir);
     }
     return sb_finish(&sb);
 }
@@ -59,10 +59,12 @@ cmd_host_init(cmd_host *h, const cli_options *o, const char *impl, const char *p
     memset(h, 0, sizeof *h);
     h->options = o;
     h->in_process = python_cmd == NULL;
-    h->pythonpath = search_path(o, h->in_process);
-    if (asprintf(&h->executor, "%s/tools/interpcheck/executor.py", INTERPCHECK_SOURCE_DIR) < 0) {
-        h->executor = NULL;
+    if (o->layout.executor == NULL) {
+        return ic_error_set(err, IC_ERR_INPUT,
+                            "no executor.py beside %s, nor with this runner's data", o->root);
     }
+    h->pythonpath = search_path(o, h->in_process);
+    h->executor = strdup(o->layout.executor);
     h->wrk = (wrk_config){.parallel = o->parallel,
                           .impl = impl,
                           .time_scale = o->time_scale,
