@@ -16,8 +16,8 @@
 #
 # INTERPCHECK_BUNDLE_PYTHON=1 copies libpython and the standard library next to
 # the binaries ($OUT/python-home) and links them with an rpath to it, for
-# runner images without Python; fuzz/common/fuzz_python.c finds that home by
-# itself.  Local check (fuzz/README.md; results in reports/fuzz/oss-fuzz-check.md):
+# runner images without Python; embed/pyembed.c (bundled_home) finds that
+# home by itself.  Local check (fuzz/README.md; results in reports/fuzz/oss-fuzz-check.md):
 #
 #   CC=clang CXX=clang++ CFLAGS='-fsanitize=fuzzer-no-link,address' \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/ossfuzz-out fuzz/build.sh
@@ -67,9 +67,19 @@ compile() {  # compile SRC OBJ [extra flags...]
 for f in "$root"/ref/*.c; do
     compile "$f" "$obj/ref_$(basename "${f%.c}").o" "${pyinc[@]}" -fvisibility=hidden -fPIC
 done
-compile "$root/tools/interpcheck/scenario.c" "$obj/scenario.o" -I"$root/tools/interpcheck"
-compile "$here/common/fuzz_python.c" "$obj/fuzz_python.o" "${pyinc[@]}" -I"$here/common"
-compile "$here/ops_model.c" "$obj/ops_model.o" -I"$here"
+# The scenario format and the runner's strbuf (tools/interpcheck: interpcheck_core).
+ic="$root/tools/interpcheck"
+for f in scenario strbuf allocator; do
+    compile "$ic/$f.c" "$obj/ic_$f.o" -I"$ic"
+done
+core_objs=("$obj"/ic_*.o)
+# What the Python harnesses share: starting Python (embed/pyembed.c), helpers,
+# writing scenarios.
+inc=(-I"$here" -I"$here/common" -I"$root/embed" -I"$ic")
+compile "$root/embed/pyembed.c" "$obj/py_pyembed.o" "${pyinc[@]}" "${inc[@]}"
+compile "$here/common/fuzz_python.c" "$obj/py_fuzz_python.o" "${pyinc[@]}" "${inc[@]}"
+compile "$here/common/scn_build.c" "$obj/py_scn_build.o" "${inc[@]}"
+py_objs=("$obj"/py_*.o)
 
 rpath=()
 if [[ "${INTERPCHECK_BUNDLE_PYTHON:-0}" == 1 ]]; then
@@ -106,14 +116,18 @@ link() {  # link NAME OBJS...
 ref_objs=("$obj"/ref_*.o)
 defs=(-DINTERPCHECK_SOURCE_DIR="\"$root\"")
 
-compile "$here/scenario_parser.c" "$obj/h_scenario_parser.o" -I"$root/tools/interpcheck"
-link fuzz_scenario_parser "$obj/h_scenario_parser.o" "$obj/scenario.o"
+compile "$here/scenario_parser.c" "$obj/h_scenario_parser.o" -I"$ic"
+link fuzz_scenario_parser "$obj/h_scenario_parser.o" "${core_objs[@]}"
 
-compile "$here/ops.c" "$obj/h_ops.o" "${pyinc[@]}" -I"$here" -I"$here/common" "${defs[@]}"
-link fuzz_ops "$obj/h_ops.o" "$obj/ops_model.o" "$obj/fuzz_python.o" "${ref_objs[@]}"
+for f in ops ops_decode ops_model ops_glue ops_emit ops_helper ops_interp ops_chan ops_block ops_misc; do
+    compile "$here/$f.c" "$obj/ops_$f.o" "${pyinc[@]}" "${inc[@]}" "${defs[@]}"
+done
+link fuzz_ops "$obj"/ops_*.o "${py_objs[@]}" "${core_objs[@]}" "${ref_objs[@]}"
 
-compile "$here/shareable.c" "$obj/h_shareable.o" "${pyinc[@]}" -I"$here/common"
-link fuzz_shareable "$obj/h_shareable.o" "$obj/fuzz_python.o" "${ref_objs[@]}"
+for f in shareable shareable_gen; do
+    compile "$here/$f.c" "$obj/sh_$f.o" "${pyinc[@]}" "${inc[@]}"
+done
+link fuzz_shareable "$obj"/sh_*.o "${py_objs[@]}" "${core_objs[@]}" "${ref_objs[@]}"
 
 # Dictionaries, options and seed corpora, named after the binaries.
 declare -A max_len=([scenario_parser]=8192 [ops]=256 [shareable]=512)

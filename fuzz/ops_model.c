@@ -1,36 +1,11 @@
 /*
- * ops_model.c: decoding of op programs and the SPEC model's state rules
- * (see ops_model.h).  Plain C, no Python, no global state besides the
+ * ops_model.c: the fixed values and the SPEC model's state rules (see
+ * ops_model.h; decoding is in ops_decode.c).  Plain C, no Python, no global state besides the
  * constant tables.
  */
 #include "ops_model.h"
 
 #include <string.h>
-
-static const struct {
-    const char *name;
-    int arity;
-} op_table[OP_COUNT] = {
-    [OP_CREATE] = {"create", 2},
-    [OP_CLOSE] = {"close", 1},
-    [OP_RUN] = {"run", 2},
-    [OP_BIND] = {"bind", 3},
-    [OP_CHAN_CREATE] = {"create_channel", 1},
-    [OP_DROP] = {"drop_end", 2},
-    [OP_REBUILD] = {"rebuild_end", 2},
-    [OP_SEND_NOWAIT] = {"send_nowait", 2},
-    [OP_RECV_NOWAIT] = {"recv_nowait", 2},
-    [OP_SUB_SEND] = {"sub_send_nowait", 2},
-    [OP_SUB_RECV] = {"sub_recv_nowait", 2},
-    [OP_BLOCK_RECV] = {"blocking_recv", 3},
-    [OP_BLOCK_SEND] = {"blocking_send", 3},
-    [OP_IS_SHAREABLE] = {"is_shareable", 1},
-    [OP_LIST_ALL] = {"list_all", 0},
-    [OP_LIST_CHANNELS] = {"list_all_channels", 0},
-    [OP_GET_CURRENT] = {"get_current", 0},
-    [OP_IS_RUNNING] = {"is_running", 1},
-    [OP_MISC] = {"misc", 3},
-};
 
 /* SPEC SHARE-1/SHARE-2: exact NoneType, int, bytes, str are shareable. */
 const ops_value_def ops_values[OPS_FIXED_VALUES] = {
@@ -61,38 +36,6 @@ const ops_value_def ops_values[OPS_FIXED_VALUES] = {
     {"bytearray(b'x')", 0, 0},
     {"object()", 0, 0},
 };
-
-int
-ops_arity(ops_kind kind)
-{
-    return kind < OP_COUNT ? op_table[kind].arity : 0;
-}
-
-const char *
-ops_name(ops_kind kind)
-{
-    return kind < OP_COUNT ? op_table[kind].name : "?";
-}
-
-int
-ops_decode(const uint8_t *data, size_t size, ops_op *ops, int max)
-{
-    size_t pos = 0;
-    int n = 0;
-    while (pos < size && n < max) {
-        ops_op op;
-        op.kind = (ops_kind)(data[pos++] % OP_COUNT);
-        uint8_t args[3] = {0, 0, 0};
-        for (int i = 0; i < op_table[op.kind].arity; i++) {
-            args[i] = pos < size ? data[pos++] : 0;
-        }
-        op.a = args[0];
-        op.b = args[1];
-        op.c = args[2];
-        ops[n++] = op;
-    }
-    return n;
-}
 
 void
 ops_model_init(ops_model *m)

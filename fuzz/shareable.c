@@ -32,12 +32,14 @@
  * Global state: the fixed objects below (module, classes, channels, sub),
  * created in LLVMFuzzerInitialize and freed at exit.
  */
-#include "fuzz_python.h"
+#include "shareable.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "scn_build.h"
 
 static PyObject *mod, *T_Recv, *T_Send, *E_ChannelError;
 static PyObject *helpers;         /* namespace with IntSub, StrSub, BytesSub, Evil */
@@ -50,473 +52,9 @@ static PyObject *echo_code;       /* what the sub runs */
 static const char *scn_path, *scn_origin;
 static int scn_always, print_values;
 
-/* ---- reading the input -------------------------------------------------- */
-
-typedef struct {
-    const uint8_t *data;
-    size_t size, pos;
-    size_t budget; /* bytes of large payload still allowed */
-    int nodes;     /* values generated so far */
-} reader;
-
-static unsigned
-byte(reader *r)
-{
-    return r->pos < r->size ? r->data[r->pos++] : 0;
-}
-
-static uint64_t
-bytes_le(reader *r, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++) {
-        v |= (uint64_t)byte(r) << (8 * i);
-    }
-    return v;
-}
-
-/* ---- the source text of the value, for reports and scenarios ------------- */
-
-typedef struct {
-    char *data;
-    size_t len, cap;
-} text;
-
-static void
-t_add(text *t, const char *s, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->len + n + 1) {
-            cap *= 2;
-        }
-        char *grown = realloc(t->data, cap);
-        if (grown == NULL) {
-            abort();
-        }
-        t->data = grown;
-        t->cap = cap;
-    }
-    memcpy(t->data + t->len, s, n);
-    t->len += n;
-    t->data[t->len] = '\0';
-}
-
-static void
-t_str(text *t, const char *s)
-{
-    t_add(t, s, strlen(s));
-}
-
-/* Append ascii(obj) (valid Python source for str, bytes and int). */
-static void
-t_ascii(text *t, PyObject *obj)
-{
-    PyObject *a = PyObject_ASCII(obj);
-    if (a == NULL) {
-        fuzz_fatal_python("ascii()");
-    }
-    Py_ssize_t n;
-    const char *s = PyUnicode_AsUTF8AndSize(a, &n);
-    t_add(t, s, (size_t)n);
-    Py_DECREF(a);
-}
-
-/* ---- the generator --------------------------------------------------------- */
-
-enum {
-    G_NONE,
-    G_BOOL,
-    G_SMALLINT,
-    G_INT64,
-    G_BOUNDARY,
-    G_BIGINT,
-    G_HUGEINT,
-    G_BYTES,
-    G_BIGBYTES,
-    G_STR,
-    G_SURROGATE,
-    G_BIGSTR,
-    G_FLOAT,
-    G_COMPLEX,
-    G_TUPLE,
-    G_LIST,
-    G_DICT,
-    G_SET,
-    G_FROZENSET,
-    G_BYTEARRAY,
-    G_MEMORYVIEW,
-    G_INTSUB,
-    G_STRSUB,
-    G_BYTESSUB,
-    G_END,
-    G_INTERP,
-    G_OBJECT,
-    G_ELLIPSIS,
-    G_TYPE,
-    G_FUNCTION,
-    G_MODULE,
-    G_EXCEPTION,
-    G_EVIL,
-    G_COUNT
-};
-
-static const int boundaries[] = {0,  1,  7,   8,   15,  16,  31,  32,   53,   62,   63,
-                                 64, 65, 100, 127, 128, 255, 256, 1000, 4096, 10000};
-
-static PyObject *gen(reader *r, text *t, int depth);
-
-static PyObject *
-helper(const char *name)
-{
-    PyObject *obj = PyDict_GetItemString(helpers, name); /* borrowed */
-    if (obj == NULL) {
-        fuzz_fatal_python(name);
-    }
-    return obj;
-}
-
-static PyObject *
-gen_codepoints(reader *r, text *t, int n)
-{
-    Py_UCS4 buf[64];
-    for (int i = 0; i < n; i++) {
-        unsigned hi = byte(r), lo = byte(r), sel = byte(r);
-        Py_UCS4 cp;
-        switch (sel % 6) {
-        case 0:
-            cp = lo & 0x7f;
-            break;
-        case 1:
-            cp = ((hi << 8) | lo) & 0x7ff;
-            break;
-        case 2:
-            cp = (hi << 8) | lo; /* BMP, surrogates included */
-            break;
-        case 3:
-            cp = 0xd800 + (((hi << 8) | lo) % 0x800); /* a lone surrogate */
-            break;
-        case 4:
-            cp = 0x10000 + ((((unsigned)sel << 16) | (hi << 8) | lo) % 0x100000);
-            break;
-        default:
-            cp = lo; /* Latin-1, NUL included */
-            break;
-        }
-        buf[i] = cp;
-    }
-    PyObject *s = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
-    if (s == NULL) {
-        fuzz_fatal_python("str");
-    }
-    t_ascii(t, s);
-    return s;
-}
-
-static PyObject *
-gen_container(reader *r, text *t, int depth, int kind)
-{
-    int n = (int)(byte(r) % 5);
-    const char *open = kind == G_TUPLE  ? "("
-                       : kind == G_LIST ? "["
-                       : kind == G_DICT ? "{"
-                       : kind == G_SET  ? "{"
-                                        : "frozenset([";
-    const char *close = kind == G_TUPLE  ? (n == 1 ? ",)" : ")")
-                        : kind == G_LIST ? "]"
-                        : kind == G_DICT ? "}"
-                        : kind == G_SET  ? "}"
-                                         : "])";
-    if (kind == G_SET && n == 0) {
-        t_str(t, "set()");
-        return PySet_New(NULL);
-    }
-    t_str(t, open);
-    PyObject *items = PyList_New(0);
-    PyObject *dict = kind == G_DICT ? PyDict_New() : NULL;
-    for (int i = 0; i < n; i++) {
-        if (i > 0) {
-            t_str(t, ", ");
-        }
-        if (kind == G_DICT) {
-            /* Keys: hashable scalars only (the key's text is a str literal). */
-            PyObject *key = PyUnicode_FromFormat("k%d", i);
-            t_ascii(t, key);
-            t_str(t, ": ");
-            PyObject *value = gen(r, t, depth + 1);
-            PyDict_SetItem(dict, key, value);
-            Py_DECREF(key);
-            Py_DECREF(value);
-        }
-        else if (kind == G_SET || kind == G_FROZENSET) {
-            PyObject *item = PyLong_FromLong((long)byte(r) + 256L * i);
-            t_ascii(t, item);
-            PyList_Append(items, item);
-            Py_DECREF(item);
-        }
-        else {
-            PyObject *item = gen(r, t, depth + 1);
-            PyList_Append(items, item);
-            Py_DECREF(item);
-        }
-    }
-    t_str(t, close);
-    PyObject *result;
-    switch (kind) {
-    case G_TUPLE:
-        result = PyList_AsTuple(items);
-        break;
-    case G_LIST:
-        result = Py_NewRef(items);
-        break;
-    case G_DICT:
-        result = Py_NewRef(dict);
-        break;
-    case G_SET:
-        result = PySet_New(items);
-        break;
-    default:
-        result = PyFrozenSet_New(items);
-        break;
-    }
-    Py_XDECREF(dict);
-    Py_DECREF(items);
-    return result;
-}
-
-static PyObject *
-gen(reader *r, text *t, int depth)
-{
-    int kind = (int)(byte(r) % G_COUNT);
-    if (++r->nodes > 24 || depth > 4) {
-        kind = kind % 2 ? G_SMALLINT : G_NONE;
-    }
-    char buf[128];
-    PyObject *v = NULL;
-    switch (kind) {
-    case G_NONE:
-        t_str(t, "None");
-        return Py_NewRef(Py_None);
-    case G_BOOL:
-        v = byte(r) & 1 ? Py_True : Py_False;
-        t_str(t, v == Py_True ? "True" : "False");
-        return Py_NewRef(v);
-    case G_SMALLINT:
-        v = PyLong_FromLong((long)(int8_t)byte(r));
-        t_ascii(t, v);
-        return v;
-    case G_INT64:
-        v = PyLong_FromLongLong((long long)bytes_le(r, 8));
-        t_ascii(t, v);
-        return v;
-    case G_BOUNDARY: {
-        unsigned sel = byte(r);
-        int bits = boundaries[sel % (sizeof boundaries / sizeof boundaries[0])];
-        int offset = (int)((sel / 32) % 3) - 1;
-        int negative = byte(r) & 1;
-        snprintf(buf, sizeof buf, "(%s2**%d%s)", negative ? "-" : "", bits,
-                 offset < 0   ? " - 1"
-                 : offset > 0 ? " + 1"
-                              : "");
-        t_str(t, buf);
-        PyObject *ns = PyDict_New();
-        v = ns ? fuzz_eval(buf, ns) : NULL;
-        Py_XDECREF(ns);
-        if (v == NULL) {
-            fuzz_fatal_python(buf);
-        }
-        return v;
-    }
-    case G_BIGINT: {
-        size_t n = 1 + byte(r) % 64;
-        uint8_t raw[64];
-        for (size_t i = 0; i < n; i++) {
-            raw[i] = (uint8_t)byte(r);
-        }
-        v = _PyLong_FromByteArray(raw, n, 1, 1);
-        if (v == NULL) {
-            fuzz_fatal_python("int");
-        }
-        t_ascii(t, v);
-        return v;
-    }
-    case G_HUGEINT: {
-        unsigned bits = (unsigned)bytes_le(r, 2) * 2u; /* up to 2**131070 */
-        int sub_one = (int)(byte(r) % 3);
-        if (bits / 8 > r->budget) {
-            bits = 70;
-        }
-        r->budget -= bits / 8;
-        snprintf(buf, sizeof buf, "(2**%u - %d)", bits, sub_one);
-        t_str(t, buf);
-        PyObject *ns = PyDict_New();
-        v = ns ? fuzz_eval(buf, ns) : NULL;
-        Py_XDECREF(ns);
-        if (v == NULL) {
-            fuzz_fatal_python(buf);
-        }
-        return v;
-    }
-    case G_BYTES: {
-        size_t n = byte(r) % 48;
-        uint8_t raw[48];
-        for (size_t i = 0; i < n; i++) {
-            raw[i] = (uint8_t)byte(r);
-        }
-        v = PyBytes_FromStringAndSize((const char *)raw, (Py_ssize_t)n);
-        t_ascii(t, v);
-        return v;
-    }
-    case G_BIGBYTES: {
-        unsigned fill = byte(r);
-        size_t n = (size_t)bytes_le(r, 3) % (1u << 20);
-        if (n > r->budget) {
-            n = r->budget;
-        }
-        r->budget -= n;
-        v = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n);
-        if (v == NULL) {
-            fuzz_fatal_python("bytes");
-        }
-        /* Pattern (fill + i % 7) by doubling copies: a per-byte loop would
-         * run through the coverage callbacks a million times. */
-        char *p = PyBytes_AS_STRING(v);
-        for (size_t i = 0; i < n && i < 7; i++) {
-            p[i] = (char)(uint8_t)(fill + i);
-        }
-        for (size_t done = n < 7 ? n : 7; done < n;) {
-            size_t chunk = done - done % 7;
-            if (chunk > n - done) {
-                chunk = n - done;
-            }
-            memcpy(p + done, p, chunk);
-            done += chunk;
-        }
-        snprintf(buf, sizeof buf, "bytes((%u + i %% 7) %% 256 for i in range(%zu))", fill, n);
-        t_str(t, buf);
-        return v;
-    }
-    case G_STR:
-        return gen_codepoints(r, t, (int)(byte(r) % 24));
-    case G_SURROGATE: {
-        Py_UCS4 cp = 0xd800 + (Py_UCS4)(bytes_le(r, 2) % 0x800);
-        v = PyUnicode_FromOrdinal((int)cp);
-        t_ascii(t, v);
-        return v;
-    }
-    case G_BIGSTR: {
-        Py_UCS4 cps[] = {'x', 0xe9, 0x20ac, 0xdfff, 0x1f600, 0};
-        Py_UCS4 cp = cps[byte(r) % 6];
-        size_t n = (size_t)bytes_le(r, 3) % (1u << 20);
-        if (n * 4 > r->budget) {
-            n = r->budget / 4;
-        }
-        r->budget -= n * 4;
-        v = PyUnicode_New((Py_ssize_t)n, cp);
-        if (v == NULL) {
-            fuzz_fatal_python("str");
-        }
-        if (n > 0 && PyUnicode_Fill(v, 0, (Py_ssize_t)n, cp) < 0) {
-            fuzz_fatal_python("str fill");
-        }
-        snprintf(buf, sizeof buf, "(chr(%u) * %zu)", (unsigned)cp, n);
-        t_str(t, buf);
-        return v;
-    }
-    case G_FLOAT:
-        v = PyFloat_FromDouble((double)(int64_t)bytes_le(r, 8) / 1024.0);
-        t_ascii(t, v);
-        return v;
-    case G_COMPLEX:
-        v = PyComplex_FromDoubles((double)(int8_t)byte(r), 1.0);
-        t_ascii(t, v);
-        return v;
-    case G_TUPLE:
-    case G_LIST:
-    case G_DICT:
-    case G_SET:
-    case G_FROZENSET:
-        return gen_container(r, t, depth, kind);
-    case G_BYTEARRAY:
-        t_str(t, "bytearray(b'ab')");
-        return PyByteArray_FromStringAndSize("ab", 2);
-    case G_MEMORYVIEW: {
-        PyObject *b = PyBytes_FromString("mv");
-        v = PyMemoryView_FromObject(b);
-        Py_DECREF(b);
-        t_str(t, "memoryview(b'mv')");
-        return v;
-    }
-    case G_INTSUB:
-    case G_STRSUB:
-    case G_BYTESSUB: {
-        const char *cls = kind == G_INTSUB ? "IntSub" : kind == G_STRSUB ? "StrSub" : "BytesSub";
-        PyObject *arg;
-        text inner = {0};
-        if (kind == G_INTSUB) {
-            arg = PyLong_FromLong((long)(int8_t)byte(r));
-            t_ascii(&inner, arg);
-        }
-        else if (kind == G_STRSUB) {
-            arg = gen_codepoints(r, &inner, (int)(byte(r) % 8));
-        }
-        else {
-            arg = PyBytes_FromStringAndSize("sub", 3);
-            t_ascii(&inner, arg);
-        }
-        v = PyObject_CallOneArg(helper(cls), arg);
-        Py_DECREF(arg);
-        if (v == NULL) {
-            fuzz_fatal_python(cls);
-        }
-        t_str(t, cls);
-        t_str(t, "(");
-        t_str(t, inner.data);
-        t_str(t, ")");
-        free(inner.data);
-        return v;
-    }
-    case G_END: {
-        static const char *const names[] = {"rd", "sd", "r", "s"};
-        unsigned which = byte(r) % 4;
-        PyObject *ends[] = {r_d, s_d, r_main, s_main};
-        t_str(t, names[which]);
-        return Py_NewRef(ends[which]);
-    }
-    case G_INTERP:
-        t_str(t, "interpreters.get_main()");
-        return PyObject_CallMethod(mod, "get_main", NULL);
-    case G_OBJECT:
-        t_str(t, "object()");
-        return PyObject_CallNoArgs((PyObject *)&PyBaseObject_Type);
-    case G_ELLIPSIS: {
-        int ellipsis = byte(r) & 1;
-        t_str(t, ellipsis ? "..." : "NotImplemented");
-        return Py_NewRef(ellipsis ? Py_Ellipsis : Py_NotImplemented);
-    }
-    case G_TYPE:
-        t_str(t, "int");
-        return Py_NewRef((PyObject *)&PyLong_Type);
-    case G_FUNCTION:
-        t_str(t, "len");
-        return Py_NewRef(PyDict_GetItemString(PyEval_GetBuiltins(), "len"));
-    case G_MODULE:
-        t_str(t, "interpreters");
-        return Py_NewRef(mod);
-    case G_EXCEPTION:
-        t_str(t, "ValueError('x')");
-        return PyObject_CallFunction(PyExc_ValueError, "s", "x");
-    case G_EVIL:
-        t_str(t, "Evil()");
-        return PyObject_CallNoArgs(helper("Evil"));
-    }
-    t_str(t, "None");
-    return Py_NewRef(Py_None);
-}
-
 /* ---- checking ----------------------------------------------------------------- */
 
-static text expr;
+static strbuf expr;
 /* Whether the value is one is_shareable() must accept (SHARE-1), for the
  * clauses the written scenario's steps check. */
 static int scn_predicted;
@@ -554,29 +92,24 @@ clause_step(const char *clause)
 }
 
 /*
- * The scenario's header lists exactly the clauses its steps check, the
- * finding's first clause first (a failure of that step is the finding);
- * each of the three checking steps checks the first clause of `clauses`
- * that it can check, or its own default.  Clauses of the finding that no
- * step checks are left out: FORMAT.md rejects a header clause no step
- * checks.
+ * The clause each of the three checking steps of the written scenario
+ * checks (checks[1..3]) and the header's first one (*dflt): the finding's
+ * first clause first (a failure of that step is the finding); each step
+ * checks the first clause of `clauses` that it can check, or its own
+ * default.  Clauses of the finding that no step checks are left out:
+ * FORMAT.md rejects a header clause no step checks.
  */
 static void
-write_scenario(const char *what, const char *clauses)
+choose_checks(const char *clauses, char chosen[4][64], const char *checks[4], const char **dflt)
 {
-    if (scn_path == NULL) {
-        return;
-    }
-    FILE *f = fopen(scn_path, "w");
-    if (f == NULL) {
-        perror(scn_path);
-        return;
-    }
-    char list[256], first[64] = "";
-    const char *checks[4] = {NULL, scn_predicted ? "SHARE-1" : "SHARE-2",
-                             scn_predicted ? "SHARE-6" : "SHARE-4", "SHARE-12"};
-    char chosen[4][64];
+    static char first[64];
+    char list[256];
     int set[4] = {0, 0, 0, 0};
+    checks[0] = NULL;
+    checks[1] = scn_predicted ? "SHARE-1" : "SHARE-2";
+    checks[2] = scn_predicted ? "SHARE-6" : "SHARE-4";
+    checks[3] = "SHARE-12";
+    first[0] = '\0';
     snprintf(list, sizeof list, "%s", clauses);
     for (char *save = NULL, *tok = strtok_r(list, " ", &save); tok != NULL;
          tok = strtok_r(NULL, " ", &save)) {
@@ -591,91 +124,93 @@ write_scenario(const char *what, const char *clauses)
             set[k] = 1;
         }
     }
-    /* Header: the first clause, then the others in step order, once each. */
-    const char *dflt = first[0] ? first : checks[1];
-    char header[256];
-    snprintf(header, sizeof header, "%s", dflt);
+    *dflt = first[0] ? first : checks[1];
+}
+
+static const char setup_code[] =
+    "class IntSub(int): pass\n"
+    "class StrSub(str): pass\n"
+    "class BytesSub(bytes): pass\n"
+    "class Evil:\n"
+    "    def __eq__(self, other): raise RuntimeError('eq')\n"
+    "    def __hash__(self): raise RuntimeError('hash')\n"
+    "    def __repr__(self): raise RuntimeError('repr')\n"
+    "rd, sd = interpreters.create_channel()\n"
+    "r, s = interpreters.create_channel()\n"
+    "v = %s\n"
+    "shareable = type(v) in (type(None), int, bytes, str, interpreters.RecvChannel,"
+    " interpreters.SendChannel)\n";
+
+static const char main_round_trip[] =
+    "if shareable:\n"
+    "    assert s.send_nowait(v) is False\n"
+    "    x = r.recv_nowait(...)\n"
+    "    assert type(x) is type(v) and (x is None if v is None else x == v), ascii(x)[:200]\n"
+    "else:\n"
+    "    try:\n"
+    "        s.send_nowait(v)\n"
+    "    except ValueError as e:\n"
+    "        assert not isinstance(e, interpreters.ChannelError), e\n"
+    "    else:\n"
+    "        raise AssertionError('no ValueError')\n"
+    "    assert r.recv_nowait(...) is ...\n";
+
+static const char sub_setup[] = "interp = interpreters.create()\n"
+                                "ra, sa = interpreters.create_channel()\n"
+                                "rb, sb = interpreters.create_channel()\n"
+                                "if shareable:\n"
+                                "    assert sa.send_nowait(v) is False\n";
+
+static const char sub_echo[] = "v = channels[0].recv_nowait(...)\n"
+                               "if v is not ...:\n"
+                               "    assert interpreters.is_shareable(v)\n"
+                               "    channels[1].send_nowait(v)\n"
+                               "del v\n";
+
+static const char sub_check[] =
+    "y = rb.recv_nowait(...)\n"
+    "if shareable:\n"
+    "    assert type(y) is type(v) and (y is None if v is None else y == v), ascii(y)[:200]\n"
+    "else:\n"
+    "    assert y is ...\n";
+
+/* The scenario of the value at hand; `@ID` on the expect step only for a
+ * clause other than the default, on a `do` or `run` always (without one
+ * it would be set-up).  The sub's echo (`run`) and the check of what it
+ * sent back both check the round trip through the sub. */
+static scn_scenario *
+build_scenario(const char *what, const char *clauses)
+{
+    char chosen[4][64];
+    const char *checks[4], *dflt;
+    choose_checks(clauses, chosen, checks, &dflt);
+    scn_scenario *scn = scnb_new("");
+    scnb_set(&scn->description, "shareable fuzzer: %s", what);
+    scnb_set_opt(&scn->origin, scn_origin);
+    scn->features = SCN_FEATURE_SUBINTERPRETER | SCN_FEATURE_CHANNELS;
+    scnb_add_clause(scn, dflt);
     for (int k = 1; k <= 3; k++) {
-        char padded[300], needle[70];
-        snprintf(padded, sizeof padded, " %s ", header);
-        snprintf(needle, sizeof needle, " %s ", checks[k]);
-        if (strstr(padded, needle) == NULL) {
-            snprintf(header + strlen(header), sizeof header - strlen(header), " %s", checks[k]);
-        }
+        scnb_add_clause(scn, checks[k]);
     }
-    /* `@ID`: the expect step needs one only for a clause other than the
-     * default; a `do` or `run` always does, as without one it would be
-     * set-up.  The sub's echo (`run`) and the check of what it sent back
-     * both check the round trip through the sub. */
-    char at[4][80];
-    for (int k = 1; k <= 3; k++) {
-        at[k][0] = '\0';
-        if (k != 1 || strcmp(checks[k], dflt) != 0) {
-            snprintf(at[k], sizeof at[k], " @%s", checks[k]);
-        }
+    scnb_do(scn, setup_code, expr.data);
+    scn_step *st = scnb_expect(scn, "True", "interpreters.is_shareable(v) is shareable");
+    scnb_set_opt(&st->clause, strcmp(checks[1], dflt) != 0 ? checks[1] : NULL);
+    scnb_set(&scnb_do(scn, "%s", main_round_trip)->clause, "%s", checks[2]);
+    scnb_do(scn, "%s", sub_setup);
+    scnb_set(&scnb_run(scn, "interp", "(ra, sb)", sub_echo)->clause, "%s", checks[3]);
+    scnb_set(&scnb_do(scn, "%s", sub_check)->clause, "%s", checks[3]);
+    return scn;
+}
+
+static void
+write_scenario(const char *what, const char *clauses)
+{
+    if (scn_path == NULL) {
+        return;
     }
-    fprintf(f, "description: shareable fuzzer: %s\n", what);
-    fprintf(f, "clauses: %s\n", header);
-    fprintf(f, "level: MUST\nfeatures: subinterpreter channels\n");
-    if (scn_origin != NULL) {
-        fprintf(f, "origin: %s\n", scn_origin);
-    }
-    fprintf(
-        f,
-        "\ndo\n"
-        "    class IntSub(int): pass\n"
-        "    class StrSub(str): pass\n"
-        "    class BytesSub(bytes): pass\n"
-        "    class Evil:\n"
-        "        def __eq__(self, other): raise RuntimeError('eq')\n"
-        "        def __hash__(self): raise RuntimeError('hash')\n"
-        "        def __repr__(self): raise RuntimeError('repr')\n"
-        "    rd, sd = interpreters.create_channel()\n"
-        "    r, s = interpreters.create_channel()\n"
-        "    v = %s\n"
-        "    shareable = type(v) in (type(None), int, bytes, str, interpreters.RecvChannel,"
-        " interpreters.SendChannel)\n"
-        "\n"
-        "expect%s interpreters.is_shareable(v) is shareable\n"
-        "    => True\n"
-        "\n"
-        "do%s\n"
-        "    if shareable:\n"
-        "        assert s.send_nowait(v) is False\n"
-        "        x = r.recv_nowait(...)\n"
-        "        assert type(x) is type(v) and (x is None if v is None else x == v), ascii(x)[:200]\n"
-        "    else:\n"
-        "        try:\n"
-        "            s.send_nowait(v)\n"
-        "        except ValueError as e:\n"
-        "            assert not isinstance(e, interpreters.ChannelError), e\n"
-        "        else:\n"
-        "            raise AssertionError('no ValueError')\n"
-        "        assert r.recv_nowait(...) is ...\n"
-        "\n"
-        "do\n"
-        "    interp = interpreters.create()\n"
-        "    ra, sa = interpreters.create_channel()\n"
-        "    rb, sb = interpreters.create_channel()\n"
-        "    if shareable:\n"
-        "        assert sa.send_nowait(v) is False\n"
-        "\n"
-        "run%s interp channels (ra, sb)\n"
-        "    v = channels[0].recv_nowait(...)\n"
-        "    if v is not ...:\n"
-        "        assert interpreters.is_shareable(v)\n"
-        "        channels[1].send_nowait(v)\n"
-        "    del v\n"
-        "\n"
-        "do%s\n"
-        "    y = rb.recv_nowait(...)\n"
-        "    if shareable:\n"
-        "        assert type(y) is type(v) and (y is None if v is None else y == v), ascii(y)[:200]\n"
-        "    else:\n"
-        "        assert y is ...\n",
-        expr.data, at[1], at[2], at[3], at[3]);
-    fclose(f);
-    fprintf(stderr, "shareable: scenario written to %s\n", scn_path);
+    scn_scenario *scn = build_scenario(what, clauses);
+    scnb_write(scn, scn_path, "shareable");
+    scn_free(scn);
 }
 
 static void finding(const char *clauses, const char *fmt, ...)
@@ -712,22 +247,51 @@ describe_exc(char *buf, size_t size)
     Py_XDECREF(tb);
 }
 
-/* type(got) is type(want) and got == want (None: got is None). */
-static int
-same(PyObject *got, PyObject *want)
+/* A call's result, or the exception it raised (cleared), described. */
+static void
+describe_result(PyObject *res, char *buf, size_t size)
 {
-    if (want == Py_None) {
-        return got == Py_None;
+    if (res == NULL) {
+        describe_exc(buf, size);
     }
-    if (Py_TYPE(got) != Py_TYPE(want)) {
-        return 0;
+    else {
+        fuzz_describe(res, buf, size);
     }
-    int eq = PyObject_RichCompareBool(got, want, Py_EQ);
-    if (eq < 0) {
-        PyErr_Clear();
-        return 0;
+}
+
+/* send_nowait(v) on s must return False (no receiver waits). */
+static void
+send_returns_false(PyObject *s, PyObject *v, const char *clauses, const char *what,
+                   const char *suffix)
+{
+    PyObject *res = fuzz_call1(s, "send_nowait", v);
+    if (res != Py_False) {
+        char d[400];
+        describe_result(res, d, sizeof d);
+        finding(clauses, "%s gave %s%s", what, d, suffix);
     }
-    return eq;
+    Py_DECREF(res);
+}
+
+/* recv_nowait(...) on r must give back exactly v (`hop`: the last hop,
+ * named when the call raises; `where`: the whole way). */
+static void
+receive_same(PyObject *r, PyObject *v, const char *hop, const char *where,
+             const char *raised_clauses, const char *differ_clauses)
+{
+    PyObject *x = fuzz_call1(r, "recv_nowait", Py_Ellipsis);
+    if (x == NULL) {
+        char d[400];
+        describe_exc(d, sizeof d);
+        finding(raised_clauses, "%s: recv_nowait() raised %s", hop, d);
+    }
+    if (!fuzz_same_value(x, v)) {
+        char d[400];
+        fuzz_describe(x, d, sizeof d);
+        finding(differ_clauses, "%s: received %s, not an equal object of exactly the sent type",
+                where, d);
+    }
+    Py_DECREF(x);
 }
 
 static void
@@ -736,59 +300,17 @@ expect_empty(PyObject *r, const char *which)
     PyObject *x = fuzz_call1(r, "recv_nowait", Py_Ellipsis);
     if (x != Py_Ellipsis) {
         char d[400];
-        if (x == NULL) {
-            describe_exc(d, sizeof d);
-        }
-        else {
-            fuzz_describe(x, d, sizeof d);
-        }
+        describe_result(x, d, sizeof d);
         finding("CH-RECVNW-3 CH-SENDNW-5",
                 "channel %s not empty afterwards: recv_nowait(...) gave %s", which, d);
     }
     Py_DECREF(x);
 }
 
-/* send_nowait(v) on s, then recv_nowait on r: the same value comes back. */
+/* 1. is_shareable(v) is exactly True or False, the SPEC's answer. */
 static void
-round_trip(PyObject *s, PyObject *r, PyObject *v, const char *where)
+check_is_shareable(PyObject *v, int predicted)
 {
-    PyObject *res = fuzz_call1(s, "send_nowait", v);
-    if (res != Py_False) {
-        char d[400];
-        if (res == NULL) {
-            describe_exc(d, sizeof d);
-        }
-        else {
-            fuzz_describe(res, d, sizeof d);
-        }
-        finding("CH-SENDNW-1 SHARE-4",
-                "%s: send_nowait() of a shareable value gave %s, expected False", where, d);
-    }
-    Py_DECREF(res);
-    PyObject *x = fuzz_call1(r, "recv_nowait", Py_Ellipsis);
-    if (x == NULL) {
-        char d[400];
-        describe_exc(d, sizeof d);
-        finding("CH-RECVNW-1 SHARE-6", "%s: recv_nowait() raised %s", where, d);
-    }
-    if (!same(x, v)) {
-        char d[400];
-        fuzz_describe(x, d, sizeof d);
-        finding("SHARE-6 SHARE-7 SHARE-8 SHARE-9 SHARE-10 SHARE-11",
-                "%s: received %s, not an equal object of exactly the sent type", where, d);
-    }
-    Py_DECREF(x);
-}
-
-static void
-check_value(PyObject *v)
-{
-    int predicted = v == Py_None || PyLong_CheckExact(v) || PyBytes_CheckExact(v) ||
-                    PyUnicode_CheckExact(v) || (PyObject *)Py_TYPE(v) == T_Recv ||
-                    (PyObject *)Py_TYPE(v) == T_Send;
-    scn_predicted = predicted;
-
-    /* 1. is_shareable */
     PyObject *res = fuzz_call1(mod, "is_shareable", v);
     if (res == NULL) {
         char d[400];
@@ -803,49 +325,40 @@ check_value(PyObject *v)
                 res == Py_True ? "True" : "False", Py_TYPE(v)->tp_name);
     }
     Py_DECREF(res);
+}
 
-    if (!predicted) {
-        /* 2'. not shareable: ValueError (not a ChannelError), nothing queued. */
-        res = fuzz_call1(s_main, "send_nowait", v);
-        if (res != NULL) {
-            Py_DECREF(res);
-            finding("CH-SENDNW-5 SHARE-4", "send_nowait() of a %s succeeded", Py_TYPE(v)->tp_name);
-        }
-        PyObject *type, *value, *tb;
-        PyErr_Fetch(&type, &value, &tb);
-        PyErr_NormalizeException(&type, &value, &tb);
-        int ok = PyObject_IsInstance(value, PyExc_ValueError) == 1 &&
-                 PyObject_IsInstance(value, E_ChannelError) == 0;
-        char d[400];
-        fuzz_describe(value, d, sizeof d);
-        Py_XDECREF(type);
-        Py_XDECREF(value);
-        Py_XDECREF(tb);
-        PyErr_Clear();
-        if (!ok) {
-            finding("CH-SENDNW-5 SHARE-5", "send_nowait() of a %s raised %s, expected ValueError",
-                    Py_TYPE(v)->tp_name, d);
-        }
-        expect_empty(r_main, "main");
-        return;
+/* 2'. not shareable: ValueError (not a ChannelError), nothing queued. */
+static void
+check_refused(PyObject *v)
+{
+    PyObject *res = fuzz_call1(s_main, "send_nowait", v);
+    if (res != NULL) {
+        Py_DECREF(res);
+        finding("CH-SENDNW-5 SHARE-4", "send_nowait() of a %s succeeded", Py_TYPE(v)->tp_name);
     }
-
-    /* 2. same interpreter */
-    round_trip(s_main, r_main, v, "main -> main");
-
-    /* 3. main -> sub -> main */
-    res = fuzz_call1(s_a, "send_nowait", v);
-    if (res != Py_False) {
-        char d[400];
-        if (res == NULL) {
-            describe_exc(d, sizeof d);
-        }
-        else {
-            fuzz_describe(res, d, sizeof d);
-        }
-        finding("CH-SENDNW-1", "main -> sub: send_nowait() gave %s", d);
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    int ok = PyObject_IsInstance(value, PyExc_ValueError) == 1 &&
+             PyObject_IsInstance(value, E_ChannelError) == 0;
+    char d[400];
+    fuzz_describe(value, d, sizeof d);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    PyErr_Clear();
+    if (!ok) {
+        finding("CH-SENDNW-5 SHARE-5", "send_nowait() of a %s raised %s, expected ValueError",
+                Py_TYPE(v)->tp_name, d);
     }
-    Py_DECREF(res);
+    expect_empty(r_main, "main");
+}
+
+/* 3. main -> sub -> main. */
+static void
+check_via_sub(PyObject *v)
+{
+    send_returns_false(s_a, v, "CH-SENDNW-1", "main -> sub: send_nowait()", "");
     PyObject *run = fuzz_call1(sub, "run", echo_code);
     if (run == NULL) {
         char d[600];
@@ -853,23 +366,29 @@ check_value(PyObject *v)
         finding("SHARE-12 SHARE-6", "the sub's echo failed: %s", d);
     }
     Py_DECREF(run);
-    PyObject *y = fuzz_call1(r_b, "recv_nowait", Py_Ellipsis);
-    if (y == NULL) {
-        char d[400];
-        describe_exc(d, sizeof d);
-        finding("SHARE-12", "sub -> main: recv_nowait() raised %s", d);
-    }
-    if (!same(y, v)) {
-        char d[400];
-        fuzz_describe(y, d, sizeof d);
-        finding("SHARE-12 SHARE-6",
-                "main -> sub -> main: received %s, not an equal object of "
-                "exactly the sent type",
-                d);
-    }
-    Py_DECREF(y);
+    receive_same(r_b, v, "sub -> main", "main -> sub -> main", "SHARE-12", "SHARE-12 SHARE-6");
     expect_empty(r_a, "main -> sub");
     expect_empty(r_b, "sub -> main");
+}
+
+static void
+check_value(PyObject *v)
+{
+    int predicted = v == Py_None || PyLong_CheckExact(v) || PyBytes_CheckExact(v) ||
+                    PyUnicode_CheckExact(v) || (PyObject *)Py_TYPE(v) == T_Recv ||
+                    (PyObject *)Py_TYPE(v) == T_Send;
+    scn_predicted = predicted;
+    check_is_shareable(v, predicted);
+    if (!predicted) {
+        check_refused(v);
+        return;
+    }
+    /* 2. same interpreter */
+    send_returns_false(s_main, v, "CH-SENDNW-1 SHARE-4",
+                       "main -> main: send_nowait() of a shareable value", ", expected False");
+    receive_same(r_main, v, "main -> main", "main -> main", "CH-RECVNW-1 SHARE-6",
+                 "SHARE-6 SHARE-7 SHARE-8 SHARE-9 SHARE-10 SHARE-11");
+    check_via_sub(v);
 }
 
 /* ---- start-up and the entry point ------------------------------------------------ */
@@ -897,8 +416,7 @@ at_exit(void)
     Py_CLEAR(T_Send);
     Py_CLEAR(E_ChannelError);
     Py_CLEAR(mod);
-    free(expr.data);
-    expr.data = NULL;
+    sb_free(&expr);
 }
 
 static void
@@ -926,6 +444,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     scn_always = fuzz_env_long("SHAREABLE_SCN_ALWAYS", 0) != 0;
     print_values = fuzz_env_long("SHAREABLE_PRINT", 0) != 0;
 
+    sb_init(&expr);
     fuzz_python_init();
     mod = fuzz_import("interpref");
     T_Recv = PyObject_GetAttrString(mod, "RecvChannel");
@@ -979,10 +498,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (mod == NULL) {
         LLVMFuzzerInitialize(NULL, NULL);
     }
-    reader r = {data, size, 0, 3u << 20, 0};
-    expr.len = 0;
-    t_str(&expr, "");
-    PyObject *v = gen(&r, &expr, 0);
+    shareable_reader r = {data, size, 0, 3u << 20, 0, helpers, mod, {r_d, s_d, r_main, s_main}};
+    sb_free(&expr);
+    sb_puts(&expr, "");
+    PyObject *v = shareable_gen(&r, &expr, 0);
     if (v == NULL) {
         fuzz_fatal_python("generating the value");
     }

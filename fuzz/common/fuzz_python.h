@@ -7,8 +7,8 @@
  * start costs ~10 ms, an input should cost microseconds), from an isolated
  * configuration without `site` (a .pth file in some site-packages makes
  * subinterpreter teardown hang), with `interpref` registered as a built-in
- * module through PyImport_AppendInittab, exactly as ref/tests/embed_main.c
- * does.  PYTHONMALLOC is honoured (the sanitizer builds set it to `malloc` so
+ * module through PyImport_AppendInittab, by embed/pyembed.c as for
+ * ref/tests/embed_main.c.  PYTHONMALLOC is honoured (the sanitizer builds set it to `malloc` so
  * ASan sees every object).  After fuzz_python_init() the calling thread holds
  * the GIL of the main interpreter, and keeps it between inputs.
  *
@@ -66,6 +66,13 @@ PyObject *fuzz_eval(const char *expr, PyObject *ns);
  * an exception set and never fails.
  */
 void fuzz_describe(PyObject *obj, char *buf, size_t size);
+
+/*
+ * type(got) is type(want) and got == want (for None: got is None): what
+ * SHARE-6 asks of a received object.  A comparison that raises counts as
+ * unequal (the exception is cleared).
+ */
+int fuzz_same_value(PyObject *got, PyObject *want);
 
 /* A harness found a bug: print the message (printf-style) and abort(). */
 void fuzz_finding(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -5,7 +5,7 @@
 
 Writes
   fuzz/corpus/ops/seed-*.bin        op programs (encoding: fuzz/ops_model.h)
-  fuzz/corpus/shareable/seed-*.bin  value encodings (generator: fuzz/shareable.c)
+  fuzz/corpus/shareable/seed-*.bin  value encodings (generator: fuzz/shareable_gen.c)
   fuzz/corpus/scenario_parser/*.scn a spread of conformance/suite/**/*.scn
                                     (one per area and step kind, small ones first)
 and fuzz/dict/ops.dict (one token per op with typical arguments).  Files
@@ -14,7 +14,7 @@ With --check, only verifies that the committed files are what this script
 would write (exit 1 otherwise).
 
 The op and generator tables below mirror fuzz/ops_model.h and
-fuzz/shareable.c; keep them in the same order.
+fuzz/shareable_gen.c; keep them in the same order.
 """
 import hashlib
 import os
@@ -184,7 +184,7 @@ def ops_dict():
     return "\n".join(lines) + "\n"
 
 
-# ---- shareable values (fuzz/shareable.c) ---------------------------------------------
+# ---- shareable values (fuzz/shareable_gen.c) ------------------------------------------
 G = ["none", "bool", "smallint", "int64", "boundary", "bigint", "hugeint", "bytes", "bigbytes",
      "str", "surrogate", "bigstr", "float", "complex", "tuple", "list", "dict", "set",
      "frozenset", "bytearray", "memoryview", "intsub", "strsub", "bytessub", "end", "interp",

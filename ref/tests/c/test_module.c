@@ -17,17 +17,18 @@
  *     those do not survive every failed allocation (3.11 corrupts its heap);
  *   - a packed buffer that shareable_pack() did not make.
  *
- * Python is initialised as ref/tests/embed_main.c does it (isolated, no site,
- * the allocator named by PYTHONMALLOC, so that ASan sees Python's objects),
- * with interpref built in, and finalised at the end.
+ * Python is started by embed/pyembed.c, as for ref/tests/embed_main.c and
+ * the fuzzers (isolated, no site, the allocator named by PYTHONMALLOC, so
+ * that ASan sees Python's objects), with interpref built in, and finalised
+ * at the end.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "pyembed.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,22 +126,17 @@ remove_hooks(void)
 static PyObject *module;
 static interpref_state *st;
 
-static void
+/* Python with interpref built in; 0, or -1 with the reason printed. */
+static int
 start_python(void)
 {
-    PyPreConfig preconfig;
-    PyPreConfig_InitIsolatedConfig(&preconfig);
-    const char *allocator = getenv("PYTHONMALLOC");
-    if (allocator != NULL && strcmp(allocator, "malloc") == 0) {
-        preconfig.allocator = PYMEM_ALLOCATOR_MALLOC;
+    pyembed_options options = {.builtin_name = "interpref", .builtin_init = PyInit_interpref};
+    pyembed_error err;
+    if (pyembed_start(&options, &err) != PYEMBED_OK) {
+        fprintf(stderr, "test_module: %s\n", err.message);
+        return -1;
     }
-    assert_false(PyStatus_Exception(Py_PreInitialize(&preconfig)));
-    PyConfig config;
-    PyConfig_InitIsolatedConfig(&config);
-    config.site_import = 0;
-    config.write_bytecode = 0;
-    assert_false(PyStatus_Exception(Py_InitializeFromConfig(&config)));
-    PyConfig_Clear(&config);
+    return 0;
 }
 
 static PyObject *
@@ -436,10 +432,9 @@ teardown_hooks(void **unused)
 int
 main(void)
 {
-    if (PyImport_AppendInittab("interpref", PyInit_interpref) < 0) {
+    if (start_python() < 0) {
         return 1;
     }
-    start_python();
     const struct CMUnitTest first[] = {
         cmocka_unit_test(test_first_import_fails_cleanly_when_main_cannot_be_recorded),
     };
@@ -458,7 +453,7 @@ main(void)
                                              teardown_hooks);
     }
     Py_XDECREF(module);
-    if (Py_FinalizeEx() < 0) {
+    if (pyembed_finish() < 0) {
         failed++;
     }
     return failed;
