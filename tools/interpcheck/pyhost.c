@@ -11,6 +11,7 @@
 #include <Python.h>
 
 #include "pyhost.h"
+#include "pyembed.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,14 +21,6 @@ PyMODINIT_FUNC PyInit_interpref(void);
 
 static PyObject *executor;
 static char version[32];
-
-static int
-status_error(PyStatus status, ic_error *err)
-{
-    return ic_error_set(err, IC_ERR_PYTHON, "cannot initialise Python: %s%s%s",
-                        status.func ? status.func : "", status.func ? ": " : "",
-                        status.err_msg ? status.err_msg : "unknown error");
-}
 
 /* The pending Python exception into err, then cleared; returns -1. */
 static int
@@ -81,31 +74,6 @@ line_buffered_stdout(void)
 }
 
 /*
- * Only PYTHONPATH (ours) and PYTHONMALLOC (the sanitizer builds need it)
- * survive: no other PYTHON* variable of the caller may change a verdict.
- * The environment is used at all because the module search path given
- * through it is the one subinterpreters inherit; PyConfig.pythonpath_env
- * is ignored when use_environment is off.
- */
-static int
-scrub_environment(const char *path)
-{
-    extern char **environ;
-    for (size_t i = 0; environ[i] != NULL;) {
-        if (strncmp(environ[i], "PYTHON", 6) == 0 &&
-            strncmp(environ[i], "PYTHONMALLOC=", 13) != 0) {
-            char name[256];
-            size_t len = strcspn(environ[i], "=");
-            snprintf(name, sizeof name, "%.*s", (int)(len < 255 ? len : 255), environ[i]);
-            unsetenv(name); /* environ shifts: look at index i again */
-            continue;
-        }
-        i++;
-    }
-    return setenv("PYTHONPATH", path, 1);
-}
-
-/*
  * Run one empty scenario in the parent, its report thrown away, so that
  * everything the executor touches on its way (lazy imports, caches, the
  * specialised bytecode) is made once here instead of being copied on write
@@ -131,30 +99,20 @@ warm_up(const char *impl)
 int
 pyhost_start(const char *path, const char *impl, const char *executable, ic_error *err)
 {
-    if (PyImport_AppendInittab("interpref", PyInit_interpref) < 0 || scrub_environment(path) < 0) {
-        return ic_error_set(err, IC_ERR_PYTHON, "cannot prepare the embedded Python");
-    }
-    PyConfig config;
-    PyConfig_InitPythonConfig(&config);
-    config.isolated = 0;
-    config.use_environment = 1; /* scrubbed above */
-    config.user_site_directory = 0;
-    config.site_import = 0;
-    config.safe_path = 1;
-    config.parse_argv = 0;
-    config.write_bytecode = 0;
-    config.faulthandler = 1;            /* a crashing child prints its Python stack */
-    config.install_signal_handlers = 1; /* scenarios test Ctrl-C */
-    PyStatus status = PyConfig_SetBytesString(&config, &config.program_name, "interpcheck");
-    if (!PyStatus_Exception(status)) {
-        status = PyConfig_SetBytesString(&config, &config.executable, executable);
-    }
-    if (!PyStatus_Exception(status)) {
-        status = Py_InitializeFromConfig(&config);
-    }
-    PyConfig_Clear(&config);
-    if (PyStatus_Exception(status)) {
-        return status_error(status, err);
+    /* The one start-up of the project (embed/pyembed.h): isolated, no
+     * site, interpref built in, `path` on every interpreter's search path. */
+    pyembed_options options = {
+        .program_name = "interpcheck",
+        .executable = executable,
+        .search_path = path,
+        .builtin_name = "interpref",
+        .builtin_init = PyInit_interpref,
+        .signal_handlers = 1, /* scenarios test Ctrl-C */
+        .faulthandler = 1,    /* a crashing child prints its Python stack */
+    };
+    pyembed_error perr;
+    if (pyembed_start(&options, &perr) != PYEMBED_OK) {
+        return ic_error_set(err, IC_ERR_PYTHON, "cannot initialise Python: %s", perr.message);
     }
     snprintf(version, sizeof version, "%s", Py_GetVersion());
     version[strcspn(version, " ")] = '\0';
