@@ -4,7 +4,14 @@
 #
 # Options:
 #   INTERPCHECK_WERROR    turn warnings into errors (the ci-* presets do)
-#   INTERPCHECK_SANITIZE  AddressSanitizer + UndefinedBehaviorSanitizer
+#   INTERPCHECK_SANITIZE  AddressSanitizer + UndefinedBehaviorSanitizer, or
+#                         what INTERPCHECK_SANITIZERS names instead
+#   INTERPCHECK_SANITIZERS  with INTERPCHECK_SANITIZE: "address,undefined"
+#                         (default) or "thread" (ThreadSanitizer, the `tsan`
+#                         preset).  Either way the tree counts as a sanitizer
+#                         tree: no stock-Python tests, no install test, no
+#                         mutation run (a sanitized module loads only into
+#                         interpref-embed and the runner).
 #   INTERPCHECK_COVERAGE  gcov instrumentation (--coverage)
 #   INTERPCHECK_FAULT_INJECTION  test-only hooks: interpref gets the private
 #                         functions _fault_after(n) and _fault_calls() over
@@ -18,6 +25,12 @@ include_guard(GLOBAL)
 
 option(INTERPCHECK_WERROR "Treat compiler warnings as errors" OFF)
 option(INTERPCHECK_SANITIZE "Build with -fsanitize=address,undefined" OFF)
+set(INTERPCHECK_SANITIZERS "address,undefined" CACHE STRING
+  "With INTERPCHECK_SANITIZE: address,undefined or thread")
+set_property(CACHE INTERPCHECK_SANITIZERS PROPERTY STRINGS "address,undefined" "thread")
+if(NOT INTERPCHECK_SANITIZERS MATCHES "^(address,undefined|thread)$")
+  message(FATAL_ERROR "INTERPCHECK_SANITIZERS must be address,undefined or thread, not ${INTERPCHECK_SANITIZERS}")
+endif()
 option(INTERPCHECK_COVERAGE "Build with --coverage (gcov)" OFF)
 option(INTERPCHECK_FAULT_INJECTION
   "Test-only allocation fault injection hooks in interpref (_fault_after, _fault_calls)" OFF)
@@ -40,7 +53,14 @@ if(INTERPCHECK_WERROR)
   add_compile_options(-Werror)
 endif()
 
-if(INTERPCHECK_SANITIZE)
+if(INTERPCHECK_SANITIZE AND INTERPCHECK_SANITIZERS STREQUAL "thread")
+  # ThreadSanitizer: every C target of the tree; libpython stays
+  # uninstrumented (its locks are seen through TSan's pthread and semaphore
+  # interceptors, its plain memory accesses not at all).
+  set(_san -fsanitize=thread -fno-omit-frame-pointer)
+  add_compile_options(${_san})
+  add_link_options(${_san})
+elseif(INTERPCHECK_SANITIZE)
   # Recovery off: the first UBSan report fails the test instead of scrolling by.
   set(_san -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_compile_options(${_san})

@@ -3,11 +3,8 @@
  * list_all_channels().  SPEC clauses: CH-END-*, CH-RECV-*, CH-RECVNW-*,
  * CH-SEND-*, CH-SENDNW-*, FN-CHCREATE-*, FN-CHLIST-*.
  *
- * An end object is a handle: a channel id plus, while the channel exists, one
- * reference on that end of it (channel.h explains what the references decide).
- * A handle made for an id that names no channel yet holds nothing; it binds on
- * first use if the channel has appeared by then, else it raises
- * ChannelNotFoundError.
+ * An end object is a handle on a channel id (endobj.c: making, binding and
+ * recognising one).
  *
  * Blocking calls release the GIL and sleep on a semaphore (channel_wait); on
  * EINTR they step aside (channel_pause), run the signal handlers, and if a
@@ -17,14 +14,6 @@
 #include "interpref.h"
 
 #include "alloc.h"
-
-typedef struct {
-    PyObject_HEAD
-    int64_t id;
-    channel *ch;   /* NULL while no channel with this id is known */
-    int64_t owner; /* the interpreter whose reference `ch` is */
-    ch_end end;
-} end_object;
 
 static ch_end
 end_of_type(interpref_state *st, PyTypeObject *type)
@@ -39,66 +28,6 @@ end_name(ch_end end)
 }
 
 static PyObject *
-alloc_end(PyTypeObject *type, ch_end end, int64_t id, channel *ch)
-{
-    end_object *self = (end_object *)type->tp_alloc(type, 0);
-    if (self == NULL) {
-        return NULL;
-    }
-    self->id = id;
-    self->ch = ch;
-    self->owner = interp_current_id();
-    self->end = end;
-    return (PyObject *)self;
-}
-
-/* Bind to the channel if not yet bound: 0, or -1 with ChannelNotFoundError or MemoryError. */
-static int
-bind(interpref_state *st, end_object *self)
-{
-    if (self->ch != NULL) {
-        return 0;
-    }
-    switch (channel_acquire(self->id, self->end, self->owner, &self->ch)) {
-    case CH_OK:
-        return 0;
-    case CH_NO_MEMORY:
-        PyErr_NoMemory();
-        return -1;
-    default:
-        PyErr_Format(st->ChannelNotFoundError, "channel %lld not found", (long long)self->id);
-        return -1;
-    }
-}
-
-PyObject *
-end_new(interpref_state *st, ch_end end, int64_t id)
-{
-    channel *ch = NULL;
-    ch_status status = channel_acquire(id, end, interp_current_id(), &ch);
-    if (status == CH_NO_MEMORY) {
-        return PyErr_NoMemory();
-    }
-    PyTypeObject *type = end == CH_RECV ? st->RecvChannelType : st->SendChannelType;
-    PyObject *obj = alloc_end(type, end, id, ch);
-    if (obj == NULL && ch != NULL) {
-        channel_release(ch, end, interp_current_id());
-    }
-    return obj;
-}
-
-int
-end_check_exact(interpref_state *st, PyObject *obj, ch_end *end, int64_t *id)
-{
-    if (!Py_IS_TYPE(obj, st->RecvChannelType) && !Py_IS_TYPE(obj, st->SendChannelType)) {
-        return 0;
-    }
-    *end = ((end_object *)obj)->end;
-    *id = ((end_object *)obj)->id;
-    return 1;
-}
-
-static PyObject *
 end_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"id", NULL};
@@ -109,21 +38,12 @@ end_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     interpref_state *st = interpref_state_of_type(type);
-    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() in module.c) */
+    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() in state.c) */
     if (st == NULL) {
         return NULL;
     }
     /* GCOVR_EXCL_STOP */
-    ch_end end = end_of_type(st, type);
-    channel *ch = NULL;
-    if (channel_acquire(id, end, interp_current_id(), &ch) == CH_NO_MEMORY) {
-        return PyErr_NoMemory();
-    }
-    PyObject *obj = alloc_end(type, end, id, ch);
-    if (obj == NULL && ch != NULL) {
-        channel_release(ch, end, interp_current_id());
-    }
-    return obj;
+    return end_make(st, type, end_of_type(st, type), id);
 }
 
 static void
@@ -160,7 +80,7 @@ static PyObject *
 end_richcompare(end_object *self, PyObject *other, int op)
 {
     interpref_state *st = interpref_state_of_type(Py_TYPE(self));
-    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() in module.c) */
+    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() in state.c) */
     if (st == NULL) {
         return NULL;
     }
@@ -220,7 +140,7 @@ recv_recv(end_object *self, PyObject *unused)
 {
     (void)unused;
     interpref_state *st = interpref_state_of_type(Py_TYPE(self));
-    if (st == NULL || bind(st, self) < 0) { /* GCOVR_EXCL_BR_LINE: st is never NULL */
+    if (st == NULL || end_bind(st, self) < 0) { /* GCOVR_EXCL_BR_LINE: st is never NULL */
         return NULL;
     }
     ch_waiter w;
@@ -248,7 +168,7 @@ recv_recv_nowait(end_object *self, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     interpref_state *st = interpref_state_of_type(Py_TYPE(self));
-    if (st == NULL || bind(st, self) < 0) { /* GCOVR_EXCL_BR_LINE: st is never NULL */
+    if (st == NULL || end_bind(st, self) < 0) { /* GCOVR_EXCL_BR_LINE: st is never NULL */
         return NULL;
     }
     void *data = NULL;
@@ -261,37 +181,43 @@ recv_recv_nowait(end_object *self, PyObject *args, PyObject *kwargs)
 
 /* ---- SendChannel ------------------------------------------------------- */
 
-static void *
-pack_for_send(end_object *self, interpref_state **st, PyObject *obj)
+/*
+ * Pack `obj`, bind and send it (`w`: the waiter of a blocking send, or NULL):
+ * the status of channel_send(), or -1 with an exception set (nothing sent).
+ */
+static int
+pack_and_send(end_object *self, PyObject *obj, ch_waiter *w)
 {
-    *st = interpref_state_of_type(Py_TYPE(self));
-    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() in module.c) */
-    if (*st == NULL) {
-        return NULL;
+    interpref_state *st = interpref_state_of_type(Py_TYPE(self));
+    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() in state.c) */
+    if (st == NULL) {
+        return -1;
     }
     /* GCOVR_EXCL_STOP */
-    void *data = shareable_pack(*st, obj);
-    if (data != NULL && bind(*st, self) < 0) {
-        shareable_free(data);
-        return NULL;
+    void *data = shareable_pack(st, obj);
+    if (data == NULL) {
+        return -1;
     }
-    return data;
+    if (end_bind(st, self) < 0) {
+        shareable_free(data);
+        return -1;
+    }
+    ch_status status = channel_send(self->ch, data, shareable_free, w);
+    if (status == CH_NO_MEMORY) {
+        shareable_free(data); /* not queued: still ours */
+        interpref_channel_error(st, status, self->id);
+        return -1;
+    }
+    return (int)status;
 }
 
 static PyObject *
 send_send(end_object *self, PyObject *obj)
 {
-    interpref_state *st;
-    void *data = pack_for_send(self, &st, obj);
-    if (data == NULL) {
-        return NULL;
-    }
     ch_waiter w;
     /* Never NotReceivedError: it waits even while no RecvChannel exists. */
-    ch_status status = channel_send(self->ch, data, shareable_free, &w);
-    if (status == CH_NO_MEMORY) {
-        shareable_free(data); /* not queued: still ours */
-        return PyErr_NoMemory();
+    if (pack_and_send(self, obj, &w) < 0) {
+        return NULL;
     }
     if (wait_interruptibly(&w) == CH_INTERRUPTED) {
         return NULL; /* a signal handler raised: its exception propagates (CH-SEND-10) */
@@ -302,15 +228,9 @@ send_send(end_object *self, PyObject *obj)
 static PyObject *
 send_send_nowait(end_object *self, PyObject *obj)
 {
-    interpref_state *st;
-    void *data = pack_for_send(self, &st, obj);
-    if (data == NULL) {
+    int status = pack_and_send(self, obj, NULL);
+    if (status < 0) {
         return NULL;
-    }
-    ch_status status = channel_send(self->ch, data, shareable_free, NULL);
-    if (status == CH_NO_MEMORY) {
-        shareable_free(data);
-        return PyErr_NoMemory();
     }
     return PyBool_FromLong(status == CH_HANDED);
 }
@@ -386,16 +306,16 @@ ends_init_types(PyObject *module, interpref_state *st)
 static PyObject *
 new_pair(interpref_state *st, int64_t id, channel *ch_recv, channel *ch_send)
 {
-    PyObject *recv = alloc_end(st->RecvChannelType, CH_RECV, id, ch_recv);
+    PyObject *recv = end_alloc(st->RecvChannelType, CH_RECV, id, ch_recv);
     if (recv == NULL) {
-        channel_release(ch_recv, CH_RECV, interp_current_id());
-        channel_release(ch_send, CH_SEND, interp_current_id());
+        channel_release(ch_recv, CH_RECV, interpref_current_id());
+        channel_release(ch_send, CH_SEND, interpref_current_id());
         return NULL;
     }
-    PyObject *send = alloc_end(st->SendChannelType, CH_SEND, id, ch_send);
+    PyObject *send = end_alloc(st->SendChannelType, CH_SEND, id, ch_send);
     if (send == NULL) {
         Py_DECREF(recv);
-        channel_release(ch_send, CH_SEND, interp_current_id());
+        channel_release(ch_send, CH_SEND, interpref_current_id());
         return NULL;
     }
     PyObject *pair = PyTuple_Pack(2, recv, send);
@@ -411,8 +331,9 @@ ends_create_channel(PyObject *module, PyObject *unused)
     interpref_state *st = PyModule_GetState(module);
     int64_t id;
     channel *ch;
-    if (channel_create(interp_current_id(), &id, &ch) != CH_OK) {
-        return PyErr_NoMemory();
+    ch_status status = channel_create(interpref_current_id(), &id, &ch);
+    if (status != CH_OK) {
+        return interpref_channel_error(st, status, 0);
     }
     return new_pair(st, id, ch, ch);
 }
@@ -424,13 +345,14 @@ ends_list_all_channels(PyObject *module, PyObject *unused)
     interpref_state *st = PyModule_GetState(module);
     int64_t *ids;
     size_t count;
-    if (channel_list(&ids, &count) != CH_OK) {
-        return PyErr_NoMemory();
+    ch_status status = channel_list(&ids, &count);
+    if (status != CH_OK) {
+        return interpref_channel_error(st, status, 0);
     }
     PyObject *list = PyList_New(0);
     for (size_t i = 0; list != NULL && i < count; i++) {
         channel *ch_recv, *ch_send;
-        ch_status status = channel_acquire(ids[i], CH_RECV, interp_current_id(), &ch_recv);
+        status = channel_acquire(ids[i], CH_RECV, interpref_current_id(), &ch_recv);
         /* GCOVR_EXCL_START: destroyed since the listing was taken, by an
          * interpreter running under a GIL of its own (3.12+) right then: a
          * window no test can aim at. */
@@ -439,17 +361,17 @@ ends_list_all_channels(PyObject *module, PyObject *unused)
         }
         /* GCOVR_EXCL_STOP */
         if (status == CH_OK) {
-            status = channel_acquire(ids[i], CH_SEND, interp_current_id(), &ch_send);
+            status = channel_acquire(ids[i], CH_SEND, interpref_current_id(), &ch_send);
             /* GCOVR_EXCL_START: cannot fail: this interpreter now holds the
              * receiving end, so it is a holder (nothing to allocate) and the
              * channel is alive.  Kept in case channel_acquire() changes. */
             if (status != CH_OK) {
-                channel_release(ch_recv, CH_RECV, interp_current_id());
+                channel_release(ch_recv, CH_RECV, interpref_current_id());
             }
             /* GCOVR_EXCL_STOP */
         }
         PyObject *pair = status == CH_OK ? new_pair(st, ids[i], ch_recv, ch_send)
-                                         : PyErr_NoMemory();
+                                         : interpref_channel_error(st, status, ids[i]);
         if (pair == NULL || PyList_Append(list, pair) < 0) {
             Py_CLEAR(list);
         }

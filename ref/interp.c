@@ -13,14 +13,17 @@
  * get in and out: on 3.11 Swap only changes the current thread state under
  * the one GIL, on 3.12+ it also releases the old interpreter's GIL and takes
  * the new one's.  That keeps one code path for every version; the only
- * version-specific code is how an interpreter is created (new_interpreter).
+ * version-specific code here is how an interpreter is created and ended
+ * (new_interpreter, KEEP_FIRST_TSTATE).  Whether other threads live in an
+ * interpreter is read from its thread list under CPython's lock on it
+ * (tstates.c, version-specific too).
  */
 #include "interpref.h"
 
 #include <string.h>
 
 #include "alloc.h"
-#include "registry.h"
+#include "tstates.h"
 
 typedef struct {
     PyObject_HEAD
@@ -42,12 +45,6 @@ typedef struct {
     int64_t id;
     int present; /* 0: None in the tuple form */
 } injection;
-
-int64_t
-interp_current_id(void)
-{
-    return PyInterpreterState_GetID(PyInterpreterState_Get());
-}
 
 static PyObject *
 new_handle(PyTypeObject *type, int64_t id)
@@ -148,11 +145,12 @@ interp_create(PyObject *module, PyObject *args, PyObject *kwargs)
     PyInterpreterState *interp = PyThreadState_GetInterpreter(tstate);
     int64_t id = PyInterpreterState_GetID(interp);
     interp_record *record = ref_malloc(sizeof *record);
-    if (record == NULL || registry_interp_add(id, record, 0) != REG_OK) {
+    reg_status status = record ? registry_interp_add(id, record, 0) : REG_NO_MEMORY;
+    if (status != REG_OK) {
         ref_free(record);
         Py_EndInterpreter(tstate);
         PyThreadState_Swap(caller);
-        return PyErr_NoMemory();
+        return interpref_interp_error(status, id, INTERP_OP_USE);
     }
     record->interp = interp;
     record->kept = keep_first_tstate(tstate, caller);
@@ -168,8 +166,9 @@ interp_list_all(PyObject *module, PyObject *unused)
     interpref_state *st = PyModule_GetState(module);
     int64_t *ids;
     size_t count;
-    if (registry_interp_list(&ids, &count) != REG_OK) {
-        return PyErr_NoMemory();
+    reg_status status = registry_interp_list(&ids, &count);
+    if (status != REG_OK) {
+        return interpref_interp_error(status, 0, INTERP_OP_USE);
     }
     PyObject *list = PyList_New((Py_ssize_t)count);
     for (size_t i = 0; list != NULL && i < count; i++) {
@@ -189,7 +188,7 @@ interp_get_current(PyObject *module, PyObject *unused)
 {
     (void)unused;
     interpref_state *st = PyModule_GetState(module);
-    return new_handle(st->InterpreterType, interp_current_id());
+    return new_handle(st->InterpreterType, interpref_current_id());
 }
 
 PyObject *
@@ -201,15 +200,6 @@ interp_get_main(PyObject *module, PyObject *unused)
 }
 
 /* ---- Interpreter methods ----------------------------------------------- */
-
-static PyObject *
-unknown_interpreter(int64_t id)
-{
-    PyErr_Format(PyExc_RuntimeError, "interpreter %lld does not exist (never created or closed)",
-                 (long long)id);
-    return NULL;
-}
-
 
 /* Enter `interp` on this OS thread with a fresh thread state. */
 /*
@@ -317,34 +307,32 @@ leave_without_ending(PyThreadState *tstate, PyThreadState *caller)
 
 /*
  * Does a thread started by the interpreter's own code live in it, that is a
- * thread state other than `tstate` (ours, current, so the list is stable:
- * thread states are deleted by their owners with the GIL we now hold) and
- * the kept first one?
+ * thread state other than `tstate` (ours, current) and the kept first one?
+ * Read under CPython's lock on the list (tstates.c), with the GIL released
+ * as that lock requires.
  */
 static int
 has_other_threads(interp_record *record, PyThreadState *tstate)
 {
-    for (PyThreadState *t = PyInterpreterState_ThreadHead(record->interp); t != NULL;
-         t = PyThreadState_Next(t)) {
-        if (t != tstate && t != record->kept) {
-            return 1;
-        }
-    }
-    return 0;
+    int found;
+    Py_BEGIN_ALLOW_THREADS
+    tstates_lock();
+    found = tstates_other_than(record->interp, tstate, record->kept);
+    tstates_unlock();
+    Py_END_ALLOW_THREADS
+    return found;
 }
 
 /*
- * The same question for is_running(), asked from outside under the registry
- * lock, without entering: only the head pointer of the thread list is read,
- * never dereferenced.  New thread states are pushed at the head and the kept
- * one is the oldest, so any other thread state makes the head differ from it.
+ * The same question for is_running(), asked from outside, under the registry
+ * lock (so the interpreter cannot be destroyed meanwhile) and inside
+ * tstates_lock() (interp_is_running() takes both, in that order).
  */
 static int
 peek_other_threads(void *state)
 {
     interp_record *record = state;
-    PyThreadState *head = PyInterpreterState_ThreadHead(record->interp);
-    return head != NULL && head != record->kept;
+    return tstates_other_than(record->interp, record->kept, record->kept);
 }
 
 static PyObject *
@@ -352,11 +340,17 @@ interp_is_running(interp_object *self, PyObject *unused)
 {
     (void)unused;
     int running;
-    if (self->id == interp_current_id()) {
+    if (self->id == interpref_current_id()) {
         Py_RETURN_TRUE;
     }
-    if (registry_interp_is_running(self->id, peek_other_threads, &running) != REG_OK) {
-        return unknown_interpreter(self->id);
+    reg_status status;
+    Py_BEGIN_ALLOW_THREADS
+    tstates_lock();
+    status = registry_interp_is_running(self->id, peek_other_threads, &running);
+    tstates_unlock();
+    Py_END_ALLOW_THREADS
+    if (status != REG_OK) {
+        return interpref_interp_error(status, self->id, INTERP_OP_USE);
     }
     return PyBool_FromLong(running);
 }
@@ -372,18 +366,9 @@ static int
 destroy(int64_t id, int at_exit)
 {
     void *state;
-    switch (registry_interp_begin_close(id, &state)) {
-    case REG_OK:
-        break;
-    case REG_IS_MAIN:
-        PyErr_SetString(PyExc_RuntimeError, "cannot close the main interpreter");
-        return -1;
-    case REG_BUSY:
-        PyErr_Format(PyExc_RuntimeError, "cannot close interpreter %lld: it is running",
-                     (long long)id);
-        return -1;
-    default:
-        unknown_interpreter(id);
+    reg_status status = registry_interp_begin_close(id, &state);
+    if (status != REG_OK) {
+        interpref_interp_error(status, id, INTERP_OP_CLOSE);
         return -1;
     }
     interp_record *record = state;
@@ -423,7 +408,7 @@ static PyObject *
 interp_close(interp_object *self, PyObject *unused)
 {
     (void)unused;
-    if (self->id == interp_current_id()) {
+    if (self->id == interpref_current_id()) {
         PyErr_SetString(PyExc_RuntimeError, "cannot close the current interpreter");
         return NULL;
     }
@@ -443,7 +428,7 @@ interp_close_all(void)
     }
     for (size_t i = 0; i < count; i++) {
         /* Running or already gone: nothing we can do at exit; leave it. */
-        if (ids[i] != interp_current_id() && destroy(ids[i], 1) < 0) {
+        if (ids[i] != interpref_current_id() && destroy(ids[i], 1) < 0) {
             PyErr_Clear();
         }
     }
@@ -778,15 +763,10 @@ interp_run(interp_object *self, PyObject *const *args, Py_ssize_t nargs, PyObjec
     }
     void *state;
     reg_status claimed =
-        self->id == interp_current_id() ? REG_BUSY : registry_interp_begin_run(self->id, &state);
+        self->id == interpref_current_id() ? REG_BUSY : registry_interp_begin_run(self->id, &state);
     if (claimed != REG_OK) {
         free_injections(inj, count);
-        if (claimed == REG_NOT_FOUND) {
-            return unknown_interpreter(self->id);
-        }
-        PyErr_Format(PyExc_RuntimeError, "interpreter %lld is already running",
-                     (long long)self->id);
-        return NULL;
+        return interpref_interp_error(claimed, self->id, INTERP_OP_RUN);
     }
     run_failure failure = {NULL, NULL, NULL, 0};
     int failed = 0, threads = 0;
@@ -870,7 +850,7 @@ static PyObject *
 interp_richcompare(interp_object *self, PyObject *other, int op)
 {
     interpref_state *st = interpref_state_of_type(Py_TYPE(self));
-    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() in module.c) */
+    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() in state.c) */
     if (st == NULL) {
         return NULL;
     }

@@ -2,7 +2,8 @@
  * module.c: the `interpref` module: its per-interpreter state, its exception
  * classes, its function table and its initialisation.  The functions
  * themselves live with the concept they belong to (interp.c, ends.c,
- * shareable.c); this file only wires them up.
+ * shareable.c) and what they share lives in state.c; this file only wires
+ * them up, and is the top of the call graph: no other file calls into it.
  *
  * interpref is the reference implementation of the documented API of
  * `test.support.interpreters` (see conformance/SPEC.md): every behaviour here
@@ -11,138 +12,8 @@
 #include "interpref.h"
 
 #include <limits.h>
-#include <pthread.h>
-#include <string.h>
 
 #include "alloc.h"
-#include "registry.h"
-
-/*
- * The file this extension was loaded from, recorded once so that other
- * interpreters can load it too when `import interpref` would not find it
- * (a subinterpreter's sys.path is the startup one, without later changes).
- */
-static pthread_once_t self_path_once = PTHREAD_ONCE_INIT;
-static char *self_path;
-static const char *pending_self_path;
-
-static void
-record_self_path(void)
-{
-    size_t size = strlen(pending_self_path) + 1;
-    self_path = ref_malloc(size);
-    if (self_path != NULL) {
-        memcpy(self_path, pending_self_path, size);
-    }
-}
-
-/*
- * The module state of one of interpref's types, or NULL with an exception.
- * For our types and their subclasses (the only types our slots and methods
- * are called with) it cannot fail: their MRO holds the type made from the
- * module, which the type keeps alive.  Callers check anyway; coverage
- * excludes those checks ("st is never NULL", or a pointer to this comment).
- */
-interpref_state *
-interpref_state_of_type(PyTypeObject *type)
-{
-    PyObject *module = PyType_GetModuleByDef(type, &interpref_module);
-    return module ? PyModule_GetState(module) : NULL;
-}
-
-/*
- * Load this extension from the file it was loaded from, for an interpreter
- * whose `import interpref` does not find it: importlib's documented recipe.
- * The new module or NULL with an exception set.
- */
-static PyObject *
-load_self_from_file(void)
-{
-    /* GCOVR_EXCL_BR_START: each step fails only when CPython is out of memory:
-     * the path is the file this very extension was loaded from. */
-    PyObject *util = PyImport_ImportModule("importlib.util");
-    PyObject *spec = util ? PyObject_CallMethod(util, "spec_from_file_location", "ss", "interpref",
-                                                self_path)
-                          : NULL;
-    PyObject *module = spec ? PyObject_CallMethod(util, "module_from_spec", "O", spec) : NULL;
-    PyObject *modules = module ? PyImport_GetModuleDict() : NULL;
-    PyObject *loader = modules ? PyObject_GetAttrString(spec, "loader") : NULL;
-    PyObject *done = NULL;
-    if (loader != NULL && PyDict_SetItemString(modules, "interpref", module) == 0) {
-        done = PyObject_CallMethod(loader, "exec_module", "O", module);
-        /* GCOVR_EXCL_START: likewise (module_exec() allocates nothing of ours
-         * here: main is recorded already; test_module.c makes it fail). */
-        if (done == NULL) {
-            PyDict_DelItemString(modules, "interpref");
-        }
-    }
-    if (done == NULL) {
-        Py_CLEAR(module);
-    }
-    /* GCOVR_EXCL_STOP */
-    Py_XDECREF(done);
-    Py_XDECREF(loader);
-    Py_XDECREF(spec);
-    Py_XDECREF(util);
-    return module;
-    /* GCOVR_EXCL_BR_STOP */
-}
-
-PyObject *
-interpref_import_self(void)
-{
-    PyObject *module = PyImport_ImportModule("interpref");
-    if (module == NULL) {
-        if (self_path == NULL || !PyErr_ExceptionMatches(PyExc_ImportError)) {
-            return NULL;
-        }
-        PyErr_Clear();
-        return load_self_from_file();
-    }
-    /* Code run in the interpreter may have put anything into
-     * sys.modules['interpref']; only this extension's module has our state. */
-    if (!PyModule_Check(module) || PyModule_GetDef(module) != &interpref_module) {
-        PyErr_SetString(PyExc_ImportError,
-                        "sys.modules['interpref'] is not the interpref extension module");
-        Py_DECREF(module);
-        return NULL;
-    }
-    return module;
-}
-
-int
-interpref_parse_id(PyObject *arg, const char *what, int64_t *id)
-{
-    if (!PyLong_Check(arg)) {
-        PyErr_Format(PyExc_TypeError, "%s must be an int, not %.200s", what, Py_TYPE(arg)->tp_name);
-        return -1;
-    }
-    /* Cannot fail: an int (subclasses too) is converted without __index__. */
-    int overflow = 0;
-    long long value = PyLong_AsLongLongAndOverflow(arg, &overflow);
-    if (overflow > 0) {
-        PyErr_Format(PyExc_OverflowError, "%s %R is too large", what, arg);
-        return -1;
-    }
-    if (overflow < 0 || value < 0) {
-        PyErr_Format(PyExc_ValueError, "%s must be a non-negative int, not %R", what, arg);
-        return -1;
-    }
-    *id = value;
-    return 0;
-}
-
-Py_hash_t
-interpref_hash_id(int64_t id)
-{
-    PyObject *number = PyLong_FromLongLong(id);
-    if (number == NULL) {
-        return -1;
-    }
-    Py_hash_t hash = PyObject_Hash(number);
-    Py_DECREF(number);
-    return hash;
-}
 
 /* ---- module functions without a better home ---------------------------- */
 
@@ -288,20 +159,13 @@ static int
 module_exec(PyObject *module)
 {
     interpref_state *st = PyModule_GetState(module);
-    if (registry_interp_add(PyInterpreterState_GetID(PyInterpreterState_Main()),
-                            PyInterpreterState_Main(), 1) != REG_OK) {
-        PyErr_NoMemory();
+    int64_t main_id = PyInterpreterState_GetID(PyInterpreterState_Main());
+    reg_status status = registry_interp_add(main_id, PyInterpreterState_Main(), 1);
+    if (status != REG_OK) {
+        interpref_interp_error(status, main_id, INTERP_OP_USE);
         return -1;
     }
-    PyObject *file = PyModule_GetFilenameObject(module);
-    if (file != NULL) {
-        pending_self_path = PyUnicode_AsUTF8(file);
-        if (pending_self_path != NULL) {
-            pthread_once(&self_path_once, record_self_path);
-        }
-        Py_DECREF(file);
-    }
-    PyErr_Clear(); /* built in (no __file__): `import interpref` works everywhere */
+    interpref_record_self_path(module);
     if (add_exceptions(module, st) < 0 || interp_init_type(module, st) < 0 ||
         ends_init_types(module, st) < 0 || register_atexit(module) < 0) {
         return -1;
