@@ -46,33 +46,80 @@ NOT_REACHED = "not reached"
 
 
 def read_spec(path):
+    """{clause: {level, text}} and their order; a clause's text is its whole
+    bullet, continuation lines (indented) included."""
     clauses, order = {}, []
+    current = None
     with open(path, encoding="utf-8") as spec:
         for line in spec:
-            match = CLAUSE.match(line.rstrip("\n"))
+            line = line.rstrip("\n")
+            match = CLAUSE.match(line)
             if match:
                 cid, level, text = match.groups()
-                clauses[cid] = {"level": level, "text": text}
+                current = clauses[cid] = {"level": level, "text": text}
                 order.append(cid)
+            elif current is not None and line.startswith("  ") and line.strip():
+                current["text"] += " " + line.strip()
+            else:
+                current = None
     return clauses, order
 
 
 def read_run(path):
-    results = []
+    """The scenario records of a --jsonl file, and its run line (or {}):
+    the runner opens the file with {"type": "run", ...}."""
+    results, meta = [], {}
     with open(path, encoding="utf-8") as lines:
         for line in lines:
             if line.strip():
-                results.append(json.loads(line))
-    return results
+                record = json.loads(line)
+                if record.get("type") == "run":
+                    meta = meta or record
+                else:
+                    results.append(record)
+    return results, meta
+
+
+def git_line(root, *args):
+    try:
+        out = subprocess.run(["git", "-C", root] + list(args), capture_output=True, text=True,
+                             check=True)
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
 
 
 def suite_version(root):
-    try:
-        out = subprocess.run(["git", "-C", root, "describe", "--always", "--dirty"],
-                             capture_output=True, text=True, check=True)
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
+    """The commit of the suite's files (conformance/suite and SPEC.md), with
+    "-dirty" only when those files have uncommitted changes: other work in
+    the checkout does not make the suite dirty."""
+    files = ["conformance/suite", "conformance/SPEC.md"]
+    commit = git_line(root, "log", "-1", "--format=%h", "--", *files)
+    if not commit:
         return "unknown"
+    dirty = git_line(root, "status", "--porcelain", "--", *files)
+    return commit + ("-dirty" if dirty else "")
+
+
+def repo_relative(text, root):
+    """text without the checkout's absolute path nor $HOME: reports under
+    reports/ name files relative to the checkout."""
+    if not isinstance(text, str):
+        return text
+    for prefix, by in ((root.rstrip("/") + "/", ""), (os.path.expanduser("~") + "/", "~/")):
+        if len(prefix) > 2:
+            text = text.replace(prefix, by)
+    return text
+
+
+INLINE_CODE = re.compile(r"`([^`]+)`")
+
+
+def clause_html(text):
+    """A clause's Markdown text as HTML: `code` spans become <code>."""
+    parts = INLINE_CODE.split(text)
+    return "".join(("<code>%s</code>" if i % 2 else "%s") % html.escape(part)
+                   for i, part in enumerate(parts))
 
 
 def clause_states(r):
@@ -133,12 +180,18 @@ def root_causes(results, levels):
 
 def build(args):
     clauses, order = read_spec(args.spec)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(args.spec)))
     runs = []
     for spec in args.run:
         label, _, path = spec.partition("=")
-        results = read_run(path)
+        results, meta = read_run(path)
+        for r in results:
+            for key in ("path", "message", "traceback", "expected", "actual"):
+                if key in r:
+                    r[key] = repo_relative(r[key], root)
         python = next((r.get("python") for r in results if r.get("python")), "?")
-        runs.append({"label": label, "python": python, "results": results})
+        runs.append({"label": label, "python": python, "results": results,
+                     "suite": meta.get("suite"), "runner": meta.get("runner")})
     cited = {}
     scenarios = {}
     for run in runs:
@@ -183,12 +236,17 @@ def build(args):
                        "must_passed": must_pass, "must": len(must),
                        "root_causes": causes, "setup_failures": setup,
                        "unattributed_failures": unattributed})
-    root = os.path.dirname(os.path.dirname(os.path.abspath(args.spec)))
+    # The suite the runs ran (their run lines), when they all name the same;
+    # else the suite files' commit in this checkout.
+    named = {r["suite"] for r in runs}
     provenance = {
-        "suite_version": suite_version(root),
-        "runner_version": args.runner_version,
+        "suite_version": named.pop() if len(named) == 1 and None not in named
+        else suite_version(root),
+        "run_suite_versions": sorted({r["suite"] for r in runs if r["suite"]}),
+        "runner_version": args.runner_version or next(
+            (r["runner"] for r in runs if r.get("runner")), "interpcheck"),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "command": args.command,
+        "command": repo_relative(args.command, root),
         "implementations": [{"impl": r["label"], "python": r["python"]} for r in runs],
     }
     return {"provenance": provenance, "totals": totals, "grid": grid,
@@ -208,6 +266,18 @@ def cell_text(cell):
     if cell["status"] == "PASS":
         return "PASS"
     return "%s %d/%d" % (cell["status"], cell["passed"], cell["total"])
+
+
+LEGEND = [
+    ("PASS", "in every scenario citing the clause, every step that checks it ran and passed."),
+    ("FAIL 1/3", "a failure was charged to the clause (the step that decided a failing "
+     "scenario checks it) in at least one of the 3 scenarios citing it; 1 of the 3 passed it, "
+     "the others failed it or stopped before checking it. TIMEOUT 1/3 and CRASH 1/3 read the "
+     "same way; a cell shows the worst outcome (CRASH, then TIMEOUT, then FAIL)."),
+    ("not reached 1/3", "no failure was charged to the clause, but 2 of its 3 scenarios "
+     "stopped earlier (at another clause's step or a set-up step), so it was not checked there."),
+    ("-", "no scenario of this run cites the clause."),
+]
 
 
 def css_class(status):
@@ -285,17 +355,16 @@ def write_markdown(matrix, path, html_name):
              "- command: `%s`" % p["command"], "",
              "## Totals", ""] + totals_table(matrix)
     lines += [""] + root_cause_lines(matrix)
-    lines += ["## Clauses", "",
-              "A cell is PASS when, in every scenario citing the clause, every step that checks "
-              "it ran and passed; FAIL (TIMEOUT, CRASH) when a failure was charged to it in some "
-              "scenario; \"not reached\" when neither: the scenarios that did not pass it "
-              "stopped before checking it. The count is how many of its scenarios passed it.",
-              "",
-              "| clause | level | " + " | ".join(matrix["implementations"]) + " |",
-              "|---|---|" + "---|" * len(matrix["implementations"])]
+    lines += ["## Clauses", "", "Legend: a cell counts the scenarios citing the clause "
+              "(conformance/FORMAT.md, section 7); raw outcomes, before expectation files.", ""]
+    lines += ["- **%s**: %s" % (k, v) for k, v in LEGEND]
+    lines += ["",
+              "| clause | level | " + " | ".join(matrix["implementations"]) + " | text |",
+              "|---|---|" + "---|" * len(matrix["implementations"]) + "---|"]
     for row in matrix["grid"]:
-        lines.append("| %s | %s | %s |" % (row["clause"], row["level"],
-                                            " | ".join(cell_text(c) for c in row["cells"])))
+        lines.append("| %s | %s | %s | %s |" % (
+            row["clause"], row["level"], " | ".join(cell_text(c) for c in row["cells"]),
+            row["text"].replace("|", "\\|")))
     with open(path, "w", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
 
@@ -311,8 +380,21 @@ a{color:inherit}details{margin:.3em 0}code{font-size:90%}
 """
 
 
-def write_html(matrix, path):
+def scenario_link(s, out_dir, root):
+    """<a href> to the scenario's file, relative to the page, or its id alone."""
     esc = html.escape
+    path = s.get("path")
+    # Ids are relative to the conformance folder (the runner's --root).
+    target = os.path.join(root, "conformance", s["id"] + ".scn")
+    if path:
+        target = path if os.path.isabs(path) else os.path.join(root, path)
+    href = os.path.relpath(target, out_dir).replace(os.sep, "/")
+    return "<a href='%s'><code>%s</code></a>" % (esc(href), esc(s["id"]))
+
+
+def write_html(matrix, path, root):
+    esc = html.escape
+    out_dir = os.path.dirname(os.path.abspath(path))
     p = matrix["provenance"]
     out = ["<!doctype html><html><head><meta charset='utf-8'><title>interpcheck conformance"
            " matrix</title><style>%s</style></head><body>" % STYLE,
@@ -347,14 +429,19 @@ def write_html(matrix, path):
             out.append("<tr><td><a href='#%s'>%s</a></td><td>%s</td><td>%d: %s</td></tr>" % (
                 esc(anchor), esc(cause["clause"]), esc(cause["level"]),
                 len(cause["scenarios"]),
-                ", ".join("<code>%s</code>" % esc(i) for i in cause["scenarios"])))
+                ", ".join(scenario_link({"id": i}, out_dir, root) for i in cause["scenarios"])))
         for label, ids in (("set-up", t["setup_failures"]),
                            ("unattributed", t["unattributed_failures"])):
             if ids:
                 out.append("<tr><td>(%s)</td><td></td><td>%d: %s</td></tr>" % (
-                    label, len(ids), ", ".join("<code>%s</code>" % esc(i) for i in ids)))
+                    label, len(ids),
+                    ", ".join(scenario_link({"id": i}, out_dir, root) for i in ids)))
         out.append("</table>")
-    out.append("<h2>Clauses</h2><table><tr><th>clause</th><th>level</th>%s</tr>"
+    out.append("<h2>Clauses</h2><p id='legend'><b>Legend</b>: a cell counts the scenarios "
+               "citing the clause (conformance/FORMAT.md, section 7); raw outcomes, before "
+               "expectation files.</p><dl>%s</dl>" % "".join(
+                   "<dt><code>%s</code></dt><dd>%s</dd>" % (esc(k), esc(v)) for k, v in LEGEND))
+    out.append("<table><tr><th>clause</th><th>level</th>%s<th>text</th></tr>"
                % "".join("<th>%s</th>" % esc(i) for i in matrix["implementations"]))
     for row in matrix["grid"]:
         cells = []
@@ -362,8 +449,9 @@ def write_html(matrix, path):
             anchor = "%s--%s" % (row["clause"], c["impl"])
             cells.append("<td class='%s'><a href='#%s'>%s</a></td>"
                          % (esc(css_class(c["status"])), esc(anchor), esc(cell_text(c))))
-        out.append("<tr><td title='%s'>%s</td><td>%s</td>%s</tr>" % (
-            esc(row["text"]), esc(row["clause"]), esc(row["level"]), "".join(cells)))
+        out.append("<tr><td id='%s'>%s</td><td>%s</td>%s<td>%s</td></tr>" % (
+            esc(row["clause"]), esc(row["clause"]), esc(row["level"]), "".join(cells),
+            clause_html(row["text"])))
     out.append("</table><h2>Details</h2>")
     for row in matrix["grid"]:
         for c in row["cells"]:
@@ -371,7 +459,7 @@ def write_html(matrix, path):
             out.append("<details id='%s'%s><summary><b>%s</b> on %s: %s</summary><p>%s</p><ul>"
                        % (esc(anchor), "" if c["status"] == "PASS" else " open",
                           esc(row["clause"]), esc(c["impl"]), esc(cell_text(c)),
-                          esc(row["text"])))
+                          clause_html(row["text"])))
             for s in c["scenarios"]:
                 # What the scenario says of this clause, and where it stopped.
                 if s["outcome"] == "PASS" or s["state"] == "passed":
@@ -382,9 +470,9 @@ def write_html(matrix, path):
                     where = " (set-up failure)"
                 else:
                     where = ""
-                out.append("<li class='%s'><code>%s</code> %s, %s%s%s</li>" % (
+                out.append("<li class='%s'>%s %s, %s%s%s</li>" % (
                     esc(css_class(s["state"] if s["state"] == NOT_REACHED else s["outcome"])),
-                    esc(s["id"]), esc(s["state"]), esc(s["outcome"]), esc(where),
+                    scenario_link(s, out_dir, root), esc(s["state"]), esc(s["outcome"]), esc(where),
                     (": " + esc(s["message"])) if s["message"] else ""))
             out.append("</ul></details>")
     out.append("</body></html>")
@@ -398,14 +486,16 @@ def main(argv):
     parser.add_argument("--out", required=True)
     parser.add_argument("--run", action="append", required=True, metavar="LABEL=JSONL")
     parser.add_argument("--command", default="tools/matrix")
-    parser.add_argument("--runner-version", default="interpcheck")
+    parser.add_argument("--runner-version",
+                        help="default: the runner version the JSON lines' run line names")
     parser.add_argument("--readme", help="README whose matrix-summary block to update")
     args = parser.parse_args(argv)
     matrix = build(args)
     os.makedirs(args.out, exist_ok=True)
     write_json(matrix, os.path.join(args.out, "matrix.json"))
     write_markdown(matrix, os.path.join(args.out, "matrix.md"), "matrix.html")
-    write_html(matrix, os.path.join(args.out, "matrix.html"))
+    write_html(matrix, os.path.join(args.out, "matrix.html"),
+               os.path.dirname(os.path.dirname(os.path.abspath(args.spec))))
     if args.readme and not update_readme(matrix, args.readme):
         sys.stderr.write("matrix_report: no matrix-summary markers in %s\n" % args.readme)
         return 1

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pipeline.h"
 
@@ -27,6 +28,7 @@ enum {
     OPT_LEVEL,
     OPT_SHARD,
     OPT_TIME_SCALE,
+    OPT_REPEAT,
     OPT_TRACE,
     OPT_TAP,
     OPT_JUNIT,
@@ -67,7 +69,12 @@ static const option_row option_table[] = {
      "leave out scenarios that need F (repeatable)"},
     {NULL, "level", OPT_LEVEL, "L", "MUST, SHOULD, MAY or IMPL (repeatable; any)"},
     {NULL, "shard", OPT_SHARD, "I/N", "the I-th of N interleaved parts (1-based)"},
-    {"Running and reporting", NULL, 'j', "N", "scenarios in parallel (default 1)"},
+    {"Running and reporting", NULL, 'j', "N",
+     "scenarios in parallel (default: 4 x the online CPUs, at most\n"
+     "64: scenarios mostly wait, on queues and deadlines)"},
+    {NULL, "repeat", OPT_REPEAT, "N",
+     "run each scenario N times; list those whose verdicts differ\n"
+     "(flaky) and exit 1 if any does"},
     {NULL, "time-scale", OPT_TIME_SCALE, "F",
      "multiply the time classes and deadlines by F (default 1;\n"
      "below 1, only the short class: FORMAT.md 8)"},
@@ -76,7 +83,9 @@ static const option_row option_table[] = {
     {NULL, "verbose", 'v', NULL, "list every scenario, not only deviations"},
     {NULL, "tap", OPT_TAP, NULL, "TAP 13 on standard output instead of the human report"},
     {NULL, "junit", OPT_JUNIT, "FILE", "also write JUnit XML"},
-    {NULL, "jsonl", OPT_JSONL, "FILE", "also write one JSON object per scenario"},
+    {NULL, "jsonl", OPT_JSONL, "FILE",
+     "also write one JSON object per scenario, each as it ends,\n"
+     "after one {\"type\":\"run\"} line (suite, runner, shard...)"},
     {NULL, "markdown", OPT_MARKDOWN, "FILE", "also write a Markdown table"},
     {NULL, "root", OPT_ROOT, "DIR",
      "the conformance folder: ids are relative to it, and the suite,\n"
@@ -85,7 +94,9 @@ static const option_row option_table[] = {
     {"diff and coverage", "target", OPT_TARGET, "LABEL=IMPL[@PYTHONCMD]",
      "diff: an implementation to compare (two or more),\n"
      "instead of --impl/--python"},
-    {NULL, "spec", OPT_SPEC, "FILE", "coverage: the SPEC.md to read (default conformance/SPEC.md)"},
+    {NULL, "spec", OPT_SPEC, "FILE",
+     "the SPEC.md whose clauses scenarios may cite (run and diff\n"
+     "refuse others) and coverage reads (default: the root's SPEC.md)"},
     {"Other", "help", 'h', NULL, "this text"},
     {NULL, "version", OPT_VERSION, NULL, "the runner's version"},
     {NULL, "list-options", OPT_LIST_OPTIONS, NULL,
@@ -114,8 +125,14 @@ spelling(const option_row *row, char *buf, size_t size)
 void
 cli_usage(FILE *out)
 {
-    fputs("usage: interpcheck [run|list|coverage|diff] [options] [PATH...]\n\n"
-          "PATH: scenario files or folders (default: the suite, conformance/suite).\n",
+    fputs("usage: interpcheck [run|list|coverage|diff] [options] [PATH...]\n"
+          "       interpcheck merge [--junit F] [--jsonl F] [--markdown F] FILE.jsonl...\n\n"
+          "PATH: scenario files or folders (default: the suite, conformance/suite).\n"
+          "merge: the --jsonl files of the shards of one run, as one set of reports;\n"
+          "refused (exit 2) when a shard or scenario is missing or doubled, or suite\n"
+          "commits or implementations differ.\n"
+          "Off a terminal, a progress line goes to stderr at most every 10 s\n"
+          "(INTERPCHECK_PROGRESS_SECONDS=N; 0: each scenario).\n",
           out);
     for (size_t i = 0; i < N_OPTIONS; i++) {
         const option_row *row = &option_table[i];
@@ -157,6 +174,14 @@ cli_list_options(FILE *out)
             fprintf(out, "--%s%s%s\n", row->name, row->value ? " " : "", value);
         }
     }
+}
+
+int
+cli_default_parallel(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long n = (cpus > 0 ? cpus : 1) * CLI_PARALLEL_PER_CPU;
+    return n > PIPE_MAX_PARALLEL ? PIPE_MAX_PARALLEL : (int)n;
 }
 
 /* getopt_long's tables, from option_table; `longs` has N_OPTIONS + 1 rows. */
@@ -226,6 +251,15 @@ static int
 parse_numbers(int key, const char *value, cli_options *o, ic_error *err)
 {
     char *end;
+    if (key == OPT_REPEAT) {
+        long n = strtol(value, &end, 10);
+        if (*end != '\0' || n < 1 || n > CLI_MAX_REPEAT) {
+            return ic_error_set(err, IC_ERR_USAGE, "--repeat takes a number from 1 to %d, not '%s'",
+                                CLI_MAX_REPEAT, value);
+        }
+        o->repeat = (int)n;
+        return 0;
+    }
     if (key == 'j') {
         long n = strtol(value, &end, 10);
         if (*end != '\0' || n < 1 || n > PIPE_MAX_PARALLEL) {
@@ -316,6 +350,7 @@ take_option(int key, const char *value, cli_options *o, ic_error *err)
     case OPT_TARGET:
         return append(&o->targets, &o->n_targets, value, err);
     case 'j':
+    case OPT_REPEAT:
     case OPT_TIME_SCALE:
         return parse_numbers(key, value, o, err);
     default:
@@ -388,7 +423,8 @@ cli_parse(int argc, char **argv, cli_options *o, ic_error *err)
 {
     *o = (cli_options){.command = "run",
                        .impl = "interpref",
-                       .parallel = 1,
+                       .parallel = cli_default_parallel(),
+                       .repeat = 1,
                        .time_scale = 1.0,
                        .argc = argc,
                        .argv = argv};
@@ -396,7 +432,7 @@ cli_parse(int argc, char **argv, cli_options *o, ic_error *err)
     if (action != CLI_RUN) {
         return action;
     }
-    static const char *const commands[] = {"run", "list", "coverage", "diff"};
+    static const char *const commands[] = {"run", "list", "coverage", "diff", "merge"};
     int first = 1;
     for (size_t i = 0; argc > 1 && i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i]) == 0) {
@@ -420,6 +456,7 @@ cli_parse(int argc, char **argv, cli_options *o, ic_error *err)
     }
     if (status == 0) {
         o->root = o->layout.root;
+        o->spec_given = o->spec != NULL;
         o->spec = o->spec ? o->spec : o->layout.spec;
     }
     if (status == 0 && o->n_paths == 0) {

@@ -17,15 +17,21 @@
 
 /* Bounds of the numeric options. */
 #define CLI_MAX_TIME_SCALE 1000.0
+#define CLI_MAX_REPEAT 100
+/* Default -j: scenarios mostly wait (queues, sleeps, deadlines), so a CPU
+ * keeps several busy; capped by PIPE_MAX_PARALLEL. */
+#define CLI_PARALLEL_PER_CPU 4
 
 typedef struct {
-    const char *command; /* "run", "list", "coverage" or "diff" */
+    const char *command; /* "run", "list", "coverage", "diff" or "merge" */
     const char *impl, *python_cmd, *label, *expect_path, *root, *spec;
     const char *junit, *jsonl, *markdown;
     int parallel, trace, verbose, tap;
+    int repeat;      /* --repeat N: runs of each scenario (1: no flake check) */
     int filtered;    /* some selection option was given */
     int whole_suite; /* no PATH: the suite */
     int root_given;  /* --root was given */
+    int spec_given;  /* --spec was given */
     double time_scale;
     plan_filter filter;
     const char **paths;
@@ -50,6 +56,9 @@ typedef enum {
 /* Parse argv into *o (free it with cli_free(), whatever the action). */
 cli_action cli_parse(int argc, char **argv, cli_options *o, ic_error *err);
 void cli_free(cli_options *o);
+
+/* -j's default: CLI_PARALLEL_PER_CPU x the online CPUs, at most PIPE_MAX_PARALLEL. */
+int cli_default_parallel(void);
 
 /* The help text. */
 void cli_usage(FILE *out);

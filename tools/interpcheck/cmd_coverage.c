@@ -15,6 +15,7 @@ cmd_coverage(const cli_options *o)
 {
     plan_filter none = {0};
     pipe_config config = cmd_pipe_config(o, &none);
+    config.spec = NULL; /* undefined ids are this report's to list, not parse errors */
     cmd_term term = {.options = o};
     pipe_progress progress = cmd_term_progress(&term);
     ic_error err = {0};

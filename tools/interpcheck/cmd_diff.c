@@ -82,6 +82,12 @@ run_targets(const cli_options *o, const plan_set *p, diff_target *targets, cmd_h
             status = -1;
             break;
         }
+        /* Each target's --python and import, before its first scenario (worker.h). */
+        status = wrk_probe(&host.wrk, err);
+        if (status < 0) {
+            cmd_host_free(&host);
+            break;
+        }
         status = run_target(o, p, tg, &host, command ? command : o->argv[0], err);
         cmd_host_free(&host);
         if (status < 0) {

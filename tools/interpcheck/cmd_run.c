@@ -90,14 +90,15 @@ static int
 host_start(void *self, ic_error *err)
 {
     cmd_host *h = self;
-    if (!h->in_process) {
-        return 0;
+    if (h->in_process && !h->started) {
+        if (pyhost_start(h->pythonpath, INTERPCHECK_PYTHON_EXECUTABLE, err) < 0) {
+            return -1;
+        }
+        h->started = 1;
     }
-    if (pyhost_start(h->pythonpath, h->wrk.impl, INTERPCHECK_PYTHON_EXECUTABLE, err) < 0) {
-        return -1;
-    }
-    h->started = 1;
-    return 0;
+    /* Once, before any scenario: a --python that does not run, an
+     * implementation that does not import (worker.h). */
+    return wrk_probe(&h->wrk, err);
 }
 
 static int
@@ -174,6 +175,9 @@ term_judged(const rpt_result *r, size_t done, size_t total, void *ctx)
     if (t->progress) {
         fprintf(stderr, "\r\033[K[%zu/%zu] %s", done, total, r->item->id);
     }
+    if (t->live.on) {
+        cmd_live_line(&t->live, r, done, total);
+    }
     if (t->quiet) {
         return;
     }
@@ -229,6 +233,7 @@ rerun_prefix(const cli_options *o)
     sb_shell_word(&sb, o->impl);
     const char *valued[][2] = {{" --python ", o->python_cmd},
                                {" --expect ", o->expect_path},
+                               {" --spec ", o->spec_given ? o->spec : NULL},
                                {" --root ", o->root_given ? o->root : NULL}};
     for (size_t i = 0; i < sizeof valued / sizeof valued[0]; i++) {
         if (valued[i][1] != NULL) {
@@ -268,6 +273,7 @@ pipe_config
 cmd_pipe_config(const cli_options *o, const plan_filter *filter)
 {
     return (pipe_config){.root = o->root,
+                         .spec = o->spec,
                          .paths = o->paths,
                          .n_paths = o->n_paths,
                          .filter = filter,
@@ -307,10 +313,13 @@ run_pipeline(const cli_options *o, expect_file *expect, cmd_host *host, ic_error
     cmd_fill_info(&info, o->label ? o->label : o->impl, command ? command : o->argv[0],
                   rerun ? rerun : o->argv[0]);
     info.suite_root = o->root;
+    cmd_meta meta;
+    cmd_fill_meta(&info, o, &meta);
     cmd_term term = {.options = o,
                      .info = &info,
                      .quiet = o->tap,
                      .progress = !o->tap && !o->trace && isatty(STDERR_FILENO)};
+    term.live = cmd_live_start(!o->tap && !o->trace && !term.progress);
     pipe_progress progress = cmd_term_progress(&term);
     pipe_executor exec = cmd_host_executor(host);
     pipe_config config = cmd_pipe_config(o, &o->filter);
@@ -346,7 +355,7 @@ cmd_run(const cli_options *o)
         cmd_print_error(&err);
         goto done;
     }
-    status = run_pipeline(o, &expect, &host, &err);
+    status = o->repeat > 1 ? cmd_repeat(o, &expect, &host) : run_pipeline(o, &expect, &host, &err);
 done:
     cmd_host_free(&host);
     expect_free(&expect);

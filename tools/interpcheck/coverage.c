@@ -1,6 +1,9 @@
 /*
  * coverage.c: SPEC.md clauses against the clauses scenarios cite.  A clause
- * is a line "- **ID** (LEVEL): ..." (SPEC.md section 0.2).
+ * is a line matching SPEC.md section 0.2's expression
+ * ^- \*\*([A-Z][A-Z0-9-]*)\*\* \((MUST|SHOULD|MAY|IMPL)\): (.+)$
+ * Before a run, every cited id must be one (cov_check_cited); the
+ * coverage report lists what is not cited.  No global state.
  */
 #include "coverage.h"
 
@@ -31,10 +34,10 @@ parse_clause(const char *line, clause *c)
             return 0;
         }
     }
-    const char *level = end + 4, *close = strstr(level, "):");
+    const char *level = end + 4, *close = strstr(level, "): ");
     size_t llen = close ? (size_t)(close - level) : 0;
-    if (llen == 0 || llen >= sizeof c->level) {
-        return 0;
+    if (llen == 0 || llen >= sizeof c->level || close[3] == '\0' || close[3] == '\n') {
+        return 0; /* (.+)$: a statement after ": " */
     }
     memcpy(c->id, id, len);
     c->id[len] = '\0';
@@ -127,6 +130,78 @@ cov_report(FILE *out, const char *spec_path, const plan_set *p, ic_error *err)
             n, required, p->n, covered_any, uncovered);
     if (status == COV_COMPLETE && uncovered > 0) {
         status = COV_UNCOVERED;
+    }
+    free(clauses);
+    return status;
+}
+
+/* Where `id` is written in the `clauses:` line of the file at `path`:
+ * *line and *column (1-based), or 0 and 0 when it cannot be found. */
+static void
+clause_place(const char *path, const char *id, unsigned *line, unsigned *column)
+{
+    *line = *column = 0;
+    FILE *f = fopen(path, "r");
+    char text[SCN_MAX_LINE_BYTES + 2];
+    size_t len = strlen(id);
+    for (unsigned number = 1; f != NULL && fgets(text, sizeof text, f) != NULL; number++) {
+        if (strncmp(text, "clauses:", 8) != 0) {
+            continue;
+        }
+        for (const char *at = strstr(text, id); at != NULL; at = strstr(at + 1, id)) {
+            int starts = at[-1] == ' ' || at[-1] == ':' || at[-1] == '\t';
+            int ends = at[len] == '\0' || isspace((unsigned char)at[len]);
+            if (starts && ends) {
+                *line = number;
+                *column = (unsigned)(at - text) + 1; /* ids and "clauses:" are ASCII */
+                break;
+            }
+        }
+        break;
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+}
+
+/* The first clause scenario s cites that `clauses` lacks, or NULL. */
+static const char *
+undefined_clause(const scn_scenario *s, const clause *clauses, size_t n)
+{
+    for (size_t k = 0; k < s->n_clauses; k++) {
+        size_t j = 0;
+        while (j < n && strcmp(clauses[j].id, s->clauses[k]) != 0) {
+            j++;
+        }
+        if (j == n) {
+            return s->clauses[k];
+        }
+    }
+    return NULL;
+}
+
+int
+cov_check_cited(const char *spec_path, plan_set *p, ic_error *err)
+{
+    clause *clauses = NULL;
+    size_t n = 0;
+    if (read_clauses(spec_path, &clauses, &n, err) < 0) {
+        return -1;
+    }
+    int status = 0;
+    for (size_t i = 0; i < p->n && status == 0;) {
+        const char *id = undefined_clause(p->items[i].scenario, clauses, n);
+        if (id == NULL) {
+            i++;
+            continue;
+        }
+        unsigned line, column;
+        clause_place(p->items[i].path, id, &line, &column);
+        char message[1600];
+        snprintf(message, sizeof message,
+                 "%s:%u:%u: unknown clause '%s' (%s defines no such clause)", p->items[i].path,
+                 line, column, id, spec_path);
+        status = plan_reject(p, i, message, err);
     }
     free(clauses);
     return status;

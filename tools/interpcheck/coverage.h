@@ -17,6 +17,14 @@ typedef enum {
                           id that SPEC.md does not define (in the report) */
 } cov_status;
 
+/*
+ * Before a run: every scenario of *p that cites a clause id SPEC.md (at
+ * spec_path) does not define becomes an error of its file
+ * ("path:line:column: unknown clause 'ID' ...", plan_reject) and leaves
+ * the plan.  0, or -1 with err (SPEC.md cannot be read, memory).
+ */
+int cov_check_cited(const char *spec_path, plan_set *p, ic_error *err);
+
 /* Print the report to `out`. */
 cov_status cov_report(FILE *out, const char *spec_path, const plan_set *p, ic_error *err);
 

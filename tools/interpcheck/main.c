@@ -28,8 +28,11 @@ main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*command)(const cli_options *o);
-    } commands[] = {
-        {"run", cmd_run}, {"list", cmd_list}, {"coverage", cmd_coverage}, {"diff", cmd_diff}};
+    } commands[] = {{"run", cmd_run},
+                    {"list", cmd_list},
+                    {"coverage", cmd_coverage},
+                    {"diff", cmd_diff},
+                    {"merge", cmd_merge}};
     cli_options o;
     ic_error err = {0};
     int status = 2;

@@ -8,13 +8,18 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "coverage.h"
 
 #include "scenario_json.h"
 
 /* State of one execution, for the executor's callbacks. */
 typedef struct {
+    const pipe_config *config;
     rpt_result *results;
     const size_t *job_result; /* job index -> index in results */
     const pipe_progress *progress;
@@ -28,10 +33,31 @@ pipe_plan(const pipe_config *config, const pipe_progress *progress, plan_set *p,
     if (plan_build(config->root, config->paths, config->n_paths, config->filter, p, err) < 0) {
         return -1;
     }
+    if (config->spec != NULL && cov_check_cited(config->spec, p, err) < 0) {
+        plan_free(p);
+        return -1;
+    }
     if (progress->planned != NULL) {
         progress->planned(p, progress->ctx);
     }
     return 0;
+}
+
+/* r's line in the streamed JSON lines, after the run line. */
+static void
+stream_result(const pipe_config *config, const rpt_run_info *info, const rpt_result *r)
+{
+    pipe_stream *st = config->stream;
+    if (st == NULL || st->failed) {
+        return;
+    }
+    if (!st->started && rpt_jsonl_run(st->file, info) < 0) {
+        st->failed = errno ? errno : EIO;
+    }
+    st->started = 1;
+    if (r != NULL && !st->failed && rpt_jsonl_result(st->file, info, r) < 0) {
+        st->failed = errno ? errno : EIO;
+    }
 }
 
 static double
@@ -75,6 +101,7 @@ on_done(size_t job, proto_outcome *o, void *ctx)
     r->o = *o;
     memset(o, 0, sizeof *o); /* the result owns the details now */
     judge_result(r);
+    stream_result(st->config, st->info, r);
     st->done++;
     if (st->progress->judged != NULL) {
         st->progress->judged(r, st->done, st->total, st->progress->ctx);
@@ -87,7 +114,8 @@ on_done(size_t job, proto_outcome *o, void *ctx)
  */
 static int
 make_jobs(const pipe_config *config, const plan_set *p, const pipe_progress *progress,
-          rpt_result *results, pipe_job *jobs, size_t *job_result, size_t *n_jobs, ic_error *err)
+          const rpt_run_info *info, rpt_result *results, pipe_job *jobs, size_t *job_result,
+          size_t *n_jobs, ic_error *err)
 {
     *n_jobs = 0;
     for (size_t i = 0; i < p->n; i++) {
@@ -103,6 +131,7 @@ make_jobs(const pipe_config *config, const plan_set *p, const pipe_progress *pro
             r->o.step_index = -1;
             r->v = EXPECT_SKIP;
             r->done = 1;
+            stream_result(config, info, r);
             if (progress->skipped != NULL) {
                 progress->skipped(r, progress->ctx);
             }
@@ -131,10 +160,11 @@ pipe_execute(const pipe_config *config, const plan_set *p, const pipe_executor *
         ic_error_set(err, IC_ERR_NOMEM, "out of memory");
         goto done;
     }
-    if (make_jobs(config, p, progress, results, jobs, job_result, &n_jobs, err) < 0) {
+    if (make_jobs(config, p, progress, info, results, jobs, job_result, &n_jobs, err) < 0) {
         goto done;
     }
-    run_state state = {.results = results,
+    run_state state = {.config = config,
+                       .results = results,
                        .job_result = job_result,
                        .progress = progress,
                        .info = info,
@@ -195,6 +225,18 @@ pipe_report(const pipe_config *config, const rpt_run_info *info, const rpt_resul
     else {
         rpt_human_summary(config->out, info, t, results, n);
     }
+    if (config->stream != NULL && config->stream->file != NULL) {
+        /* Streamed as the scenarios ended; now written again whole, in plan order. */
+        int failed = config->stream->failed;
+        if (fclose(config->stream->file) != 0 && !failed) {
+            failed = errno;
+        }
+        config->stream->file = NULL;
+        if (failed) {
+            return ic_error_set(err, IC_ERR_IO, "cannot write %s: %s", config->jsonl,
+                                strerror(failed));
+        }
+    }
     const char *files[] = {config->junit, config->jsonl, config->markdown};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         if (files[i] != NULL && write_file(files[i], config, info, results, n, t, err) < 0) {
@@ -226,6 +268,52 @@ execute_and_report(const pipe_config *config, const plan_set *p, const pipe_exec
     return status;
 }
 
+/* execute_and_report, with the --jsonl file written as the scenarios end. */
+static pipe_status
+streamed_run(const pipe_config *config, const plan_set *p, const pipe_executor *exec,
+             const pipe_progress *progress, rpt_run_info *info, ic_error *err)
+{
+    if (config->jsonl == NULL || config->stream != NULL) {
+        return execute_and_report(config, p, exec, progress, info, err);
+    }
+    pipe_stream stream = {.file = fopen(config->jsonl, "w")};
+    if (stream.file == NULL) {
+        ic_error_set(err, IC_ERR_IO, "cannot write %s: %s", config->jsonl, strerror(errno));
+        return PIPE_BROKEN;
+    }
+    pipe_config streamed = *config;
+    streamed.stream = &stream;
+    pipe_status status = execute_and_report(&streamed, p, exec, progress, info, err);
+    if (stream.file != NULL) { /* not reported: what ran stays, up to where it stopped */
+        fclose(stream.file);
+    }
+    return status;
+}
+
+int
+pipe_check_outputs(const pipe_config *config, ic_error *err)
+{
+    const char *files[] = {config->junit, config->jsonl, config->markdown};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (files[i] == NULL) {
+            continue;
+        }
+        int made = 1, fd = open(files[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno == EEXIST) {
+            made = 0;
+            fd = open(files[i], O_WRONLY | O_CLOEXEC);
+        }
+        if (fd < 0) {
+            return ic_error_set(err, IC_ERR_IO, "cannot write %s: %s", files[i], strerror(errno));
+        }
+        close(fd);
+        if (made) {
+            unlink(files[i]);
+        }
+    }
+    return 0;
+}
+
 pipe_status
 pipe_run(const pipe_config *config, const pipe_executor *exec, const pipe_progress *progress,
          rpt_run_info *info, pipe_summary *summary, ic_error *err)
@@ -233,7 +321,7 @@ pipe_run(const pipe_config *config, const pipe_executor *exec, const pipe_progre
     plan_set p;
     *summary = (pipe_summary){0};
     ic_error_clear(err);
-    if (pipe_plan(config, progress, &p, err) < 0) {
+    if (pipe_check_outputs(config, err) < 0 || pipe_plan(config, progress, &p, err) < 0) {
         return PIPE_BROKEN;
     }
     pipe_status status = PIPE_BROKEN;
@@ -253,7 +341,7 @@ pipe_run(const pipe_config *config, const pipe_executor *exec, const pipe_progre
     summary->parse_errors = p.parse_errors;
     const char *version = exec->python_version ? exec->python_version(exec->self) : "";
     snprintf(info->python_version, sizeof info->python_version, "%s", version);
-    status = execute_and_report(config, &p, exec, progress, info, err);
+    status = streamed_run(config, &p, exec, progress, info, err);
     if (exec->stop != NULL) {
         exec->stop(exec->self);
     }

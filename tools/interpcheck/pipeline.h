@@ -64,9 +64,20 @@ typedef struct {
     void *ctx;
 } pipe_progress;
 
+/* The --jsonl file while a run writes it, one line per scenario as each
+ * is judged (pipe_run opens it; NULL in a pipe_config: write at the end).
+ * pipe_report closes it and writes the file again whole, in plan order;
+ * a run cut short leaves what was streamed. */
+typedef struct {
+    FILE *file;
+    int started; /* the run line is out */
+    int failed;  /* a write failed: its errno */
+} pipe_stream;
+
 typedef struct {
     /* Selection. */
     const char *root; /* ids are relative to it */
+    const char *spec; /* SPEC.md: every cited clause must be one of its (NULL: no check) */
     const char **paths;
     size_t n_paths;
     const plan_filter *filter;
@@ -77,6 +88,7 @@ typedef struct {
     FILE *out;
     int tap;
     const char *junit, *jsonl, *markdown;
+    pipe_stream *stream; /* set by pipe_run when jsonl is; NULL otherwise */
 } pipe_config;
 
 typedef enum {
@@ -98,6 +110,11 @@ int pipe_plan(const pipe_config *config, const pipe_progress *progress, plan_set
 int pipe_execute(const pipe_config *config, const plan_set *p, const pipe_executor *exec,
                  const pipe_progress *progress, rpt_run_info *info, rpt_result *results,
                  ic_error *err);
+
+/* Every report file (junit, jsonl, markdown) can be made, checked before a
+ * run rather than found out after it (pipe_run does): 0, or -1 with err
+ * ("cannot write PATH: REASON").  A file this makes is removed again. */
+int pipe_check_outputs(const pipe_config *config, ic_error *err);
 
 /* The summary (or TAP) on config->out and the report files; *t gets the
  * tally.  0, or -1 with err for a file that cannot be written. */

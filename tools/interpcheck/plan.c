@@ -158,6 +158,36 @@ plan_free(plan_set *p)
     memset(p, 0, sizeof *p);
 }
 
+/* One more file that did not parse, with its message: 0, or -1 with err. */
+static int
+add_error(plan_set *p, const char *message, ic_error *err)
+{
+    char **grown = realloc(p->errors, (p->parse_errors + 1) * sizeof *grown);
+    char *copy = grown ? strdup(message) : NULL;
+    if (grown != NULL) {
+        p->errors = grown;
+    }
+    if (copy == NULL) {
+        return ic_error_set(err, IC_ERR_NOMEM, "out of memory");
+    }
+    p->errors[p->parse_errors++] = copy;
+    return 0;
+}
+
+int
+plan_reject(plan_set *p, size_t i, const char *message, ic_error *err)
+{
+    if (add_error(p, message, err) < 0) {
+        return -1;
+    }
+    free(p->items[i].path);
+    free(p->items[i].id);
+    scn_free(p->items[i].scenario);
+    memmove(&p->items[i], &p->items[i + 1], (p->n - i - 1) * sizeof p->items[0]);
+    p->n--;
+    return 0;
+}
+
 /* Parse list->paths[i] into *s; a parse error is added to out->errors (1). */
 static int
 parse_one(const char *path, scn_scenario **s, plan_set *out, ic_error *err)
@@ -168,16 +198,7 @@ parse_one(const char *path, scn_scenario **s, plan_set *out, ic_error *err)
     }
     char text[1600];
     scn_format_error(&perr, text, sizeof text);
-    char **grown = realloc(out->errors, (out->parse_errors + 1) * sizeof *grown);
-    char *copy = grown ? strdup(text) : NULL;
-    if (grown != NULL) {
-        out->errors = grown;
-    }
-    if (copy == NULL) {
-        return ic_error_set(err, IC_ERR_NOMEM, "out of memory");
-    }
-    out->errors[out->parse_errors++] = copy;
-    return 1;
+    return add_error(out, text, err) < 0 ? -1 : 1;
 }
 
 /* Parse and select the sorted `list` into out->items: 0, or -1 with err. */

@@ -45,6 +45,11 @@ int plan_build(const char *root, const char **paths, size_t n_paths, const plan_
                plan_set *out, ic_error *err);
 void plan_free(plan_set *p);
 
+/* Turn item i into an error of the file (`message`, "path:line:column:
+ * ..."): it leaves p->items and counts as a file that did not parse.  0,
+ * or -1 with err (memory; the item is then kept). */
+int plan_reject(plan_set *p, size_t i, const char *message, ic_error *err);
+
 /* Parse "i/n" for --shard. */
 int plan_parse_shard(const char *text, unsigned *shard, unsigned *shards);
 /* A feature name -> SCN_FEATURE_* bit, 0 if unknown. */

@@ -10,9 +10,11 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#include "pyhost.h"
 #include "pyembed.h"
+#include "pyhost.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,22 +76,38 @@ line_buffered_stdout(void)
 }
 
 /*
+ * faulthandler.register(SIGUSR1): at a scenario's deadline the runner
+ * sends SIGUSR1 before it kills the child, which then writes every
+ * thread's Python stack on its standard error (the output pipe).
+ */
+static void
+dump_stacks_on_sigusr1(void)
+{
+    PyObject *module = PyImport_ImportModule("faulthandler");
+    PyObject *done = module ? PyObject_CallMethod(module, "register", "i", SIGUSR1) : NULL;
+    Py_XDECREF(done);
+    Py_XDECREF(module);
+    PyErr_Clear();
+}
+
+/*
  * Run one empty scenario in the parent, its report thrown away, so that
  * everything the executor touches on its way (lazy imports, caches, the
  * specialised bytecode) is made once here instead of being copied on write
  * in every child: measured by tools/bench, it halves a child's cost when a
- * cached executor.pyc exists and trims it otherwise.
+ * cached executor.pyc exists and trims it otherwise.  Its "implementation"
+ * is the executor itself: the one under test is never imported here.
  */
 static void
-warm_up(const char *impl)
+warm_up(void)
 {
     static const char empty[] =
         "{\"id\":\"warm-up\",\"path\":\"warm-up\",\"steps\":[{\"kind\":\"do\",\"line\":1,"
         "\"code\":\"pass\\n\",\"code_line\":2}]}";
     PyObject *io = PyImport_ImportModule("io");
     PyObject *sink = io ? PyObject_CallMethod(io, "StringIO", NULL) : NULL;
-    PyObject *done = sink ? PyObject_CallMethod(executor, "run", "ssdO", empty, impl, 1.0, sink)
-                          : NULL;
+    PyObject *done =
+        sink ? PyObject_CallMethod(executor, "run", "ssdO", empty, "executor", 1.0, sink) : NULL;
     Py_XDECREF(done);
     Py_XDECREF(sink);
     Py_XDECREF(io);
@@ -97,7 +115,7 @@ warm_up(const char *impl)
 }
 
 int
-pyhost_start(const char *path, const char *impl, const char *executable, ic_error *err)
+pyhost_start(const char *path, const char *executable, ic_error *err)
 {
     /* The one start-up of the project (embed/pyembed.h): isolated, no
      * site, interpref built in, `path` on every interpreter's search path. */
@@ -120,14 +138,7 @@ pyhost_start(const char *path, const char *impl, const char *executable, ic_erro
     if (executor == NULL) {
         return exception_text(err, "cannot import the step executor (executor.py)");
     }
-    PyObject *module = PyImport_ImportModule(impl);
-    if (module == NULL) {
-        char what[300];
-        snprintf(what, sizeof what, "cannot import the implementation '%s'", impl);
-        return exception_text(err, what);
-    }
-    Py_DECREF(module);
-    warm_up(impl);
+    warm_up();
     return 0;
 }
 
@@ -146,13 +157,20 @@ pyhost_fork_scenario(const char *json, const char *impl, double time_scale, int 
         return pid;
     }
     PyOS_AfterFork_Child();
-    /* Other children's pipes: holding them open would hide their EOF. */
+    setpgid(0, 0); /* a process group of its own, killed whole (worker.c) */
+    /* Other children's descriptors: holding them open would hide their EOF. */
     for (size_t i = 0; i < n_close; i++) {
         close(close_fds[i]);
+    }
+    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO); /* never the runner's terminal: its group is not ours */
+        close(null);
     }
     dup2(output_fd, STDOUT_FILENO);
     dup2(output_fd, STDERR_FILENO);
     line_buffered_stdout();
+    dump_stacks_on_sigusr1();
     PyObject *out = PyFile_FromFd(report_fd, "<report>", "w", -1, "utf-8", NULL, "\n", 0);
     PyObject *result =
         out ? PyObject_CallMethod(executor, "run", "ssdO", json, impl, time_scale, out) : NULL;

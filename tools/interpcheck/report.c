@@ -398,7 +398,9 @@ rpt_junit(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t
     sb_puts(&sb, "  <properties>\n    <property name=\"python\" value=\"");
     sb_xml_attr(&sb, info->python);
     sb_puts(&sb, "\"/>\n    <property name=\"command\" value=\"");
-    sb_xml_attr(&sb, info->command_line);
+    char *command = rpt_scrub(info, info->command_line);
+    sb_xml_attr(&sb, command ? command : "");
+    free(command);
     sb_puts(&sb, "\"/>\n  </properties>\n");
     for (size_t i = 0; i < n; i++) {
         const rpt_result *r = &results[i];
@@ -422,7 +424,9 @@ rpt_junit(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t
                                         : "");
         sb_puts(&sb, "\">");
         if (r->v != EXPECT_SKIP) {
-            sb_xml_text(&sb, r->item->path);
+            char *path = rpt_scrub(info, r->item->path);
+            sb_xml_text(&sb, path ? path : "");
+            free(path);
             sb_printf(&sb, ":%u\n", r->o.step_line);
             if (proto_is_failure(r->o.verdict)) {
                 sb_puts(&sb, "clause: ");
@@ -447,68 +451,166 @@ rpt_junit(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t
     return emit(out, &sb);
 }
 
+/* ---- paths in written reports -------------------------------------------- */
+
+/* Every "prefix/" in text replaced by `by` into sb. */
+static void
+replace_prefix(strbuf *sb, const char *text, const char *prefix, const char *by)
+{
+    size_t len = prefix ? strlen(prefix) : 0;
+    while (len > 1 && prefix[len - 1] == '/') {
+        len--;
+    }
+    if (len <= 1) { /* "" or "/": nothing to strip */
+        sb_puts(sb, text);
+        return;
+    }
+    for (const char *p = text; *p;) {
+        const char *hit = strstr(p, prefix);
+        while (hit != NULL && hit[len] != '/') {
+            hit = strstr(hit + 1, prefix);
+        }
+        if (hit == NULL) {
+            sb_puts(sb, p);
+            break;
+        }
+        sb_append(sb, p, (size_t)(hit - p));
+        sb_puts(sb, by);
+        p = hit + len + 1;
+    }
+}
+
+char *
+rpt_scrub(const rpt_run_info *info, const char *text)
+{
+    if (text == NULL) {
+        return NULL;
+    }
+    strbuf sb;
+    sb_init(&sb);
+    replace_prefix(&sb, text, info->strip_root, "");
+    char *stripped = sb_finish(&sb);
+    if (stripped == NULL) {
+        return NULL;
+    }
+    sb_init(&sb);
+    replace_prefix(&sb, stripped, getenv("HOME"), "~/");
+    free(stripped);
+    return sb_finish(&sb);
+}
+
 /* ---- JSON lines ---------------------------------------------------------- */
 
 static void
-json_field(strbuf *sb, const char *name, const char *value)
+json_field(strbuf *sb, const rpt_run_info *info, const char *name, const char *value)
 {
     sb_printf(sb, ",\"%s\":", name);
-    if (value != NULL) {
-        sb_json_string(sb, value);
+    char *text = rpt_scrub(info, value);
+    if (text != NULL) {
+        sb_json_string(sb, text);
     }
     else {
         sb_puts(sb, "null");
     }
+    free(text);
+}
+
+/* Write a line and flush it: a reader (tail -f, CI) sees each as it comes. */
+static int
+emit_line(FILE *out, strbuf *sb)
+{
+    if (emit(out, sb) < 0 || fflush(out) != 0) {
+        return -1;
+    }
+    return 0;
+}
+
+int
+rpt_jsonl_run(FILE *out, const rpt_run_info *info)
+{
+    strbuf sb;
+    sb_init(&sb);
+    sb_puts(&sb, "{\"type\":\"run\"");
+    json_field(&sb, info, "suite", info->suite_version ? info->suite_version : "unknown");
+    json_field(&sb, info, "runner", info->runner_version);
+    json_field(&sb, info, "impl", info->impl);
+    json_field(&sb, info, "python", info->python);
+    json_field(&sb, info, "shard", info->shard ? info->shard : "1/1");
+    json_field(&sb, info, "date", info->date);
+    sb_puts(&sb, ",\"options\":[");
+    for (int i = 0; i < info->n_options; i++) {
+        char *text = rpt_scrub(info, info->options[i]);
+        sb_puts(&sb, i ? "," : "");
+        sb_json_string(&sb, text ? text : "");
+        free(text);
+    }
+    sb_puts(&sb, "]}\n");
+    return emit_line(out, &sb);
+}
+
+/* The clauses of r's scenario in each of the three states. */
+static void
+json_clause_states(strbuf *sb, const rpt_result *r)
+{
+    const scn_scenario *s = r->item->scenario;
+    /* Each header clause in exactly one of the three lists. */
+    static const char *const lists[] = {"clauses_passed", "clauses_failed", "clauses_not_reached"};
+    for (int state = RPT_CLAUSE_PASSED; state <= RPT_CLAUSE_NOT_REACHED; state++) {
+        sb_printf(sb, ",\"%s\":[", lists[state]);
+        int first = 1;
+        for (size_t k = 0; k < s->n_clauses; k++) {
+            if (rpt_clause_state_of(r, s->clauses[k]) == (rpt_clause_state)state) {
+                sb_puts(sb, first ? "" : ",");
+                sb_json_string(sb, s->clauses[k]);
+                first = 0;
+            }
+        }
+        sb_puts(sb, "]");
+    }
+}
+
+int
+rpt_jsonl_result(FILE *out, const rpt_run_info *info, const rpt_result *r)
+{
+    const scn_scenario *s = r->item->scenario;
+    strbuf sb;
+    sb_init(&sb);
+    sb_puts(&sb, "{\"id\":");
+    sb_json_string(&sb, r->item->id);
+    json_field(&sb, info, "impl", info->impl);
+    json_field(&sb, info, "python", info->python);
+    json_field(&sb, info, "path", r->item->path);
+    sb_puts(&sb, ",\"clauses\":[");
+    for (size_t k = 0; k < s->n_clauses; k++) {
+        sb_puts(&sb, k ? "," : "");
+        sb_json_string(&sb, s->clauses[k]);
+    }
+    sb_puts(&sb, "]");
+    json_field(&sb, info, "level", scn_level_name(s->level));
+    json_field(&sb, info, "verdict", expect_verdict_name(r->v));
+    json_field(&sb, info, "outcome", proto_verdict_name(r->o.verdict));
+    sb_printf(&sb, ",\"step\":%d,\"line\":%u,\"seconds\":%.3f", r->o.step_index, r->o.step_line,
+              r->o.seconds);
+    json_field(&sb, info, "message", r->why ? r->why : r->o.message);
+    json_field(&sb, info, "expected", r->o.expected);
+    json_field(&sb, info, "actual", r->o.actual);
+    json_field(&sb, info, "traceback", r->o.traceback);
+    json_field(&sb, info, "expectation", r->entry ? r->entry->reason : NULL);
+    json_field(&sb, info, "clause", r->clause);
+    sb_printf(&sb, ",\"setup_failed\":%s", r->setup_failed ? "true" : "false");
+    json_clause_states(&sb, r);
+    sb_puts(&sb, "}\n");
+    return emit_line(out, &sb);
 }
 
 int
 rpt_jsonl(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n)
 {
+    if (rpt_jsonl_run(out, info) < 0) {
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
-        const rpt_result *r = &results[i];
-        const scn_scenario *s = r->item->scenario;
-        strbuf sb;
-        sb_init(&sb);
-        sb_puts(&sb, "{\"id\":");
-        sb_json_string(&sb, r->item->id);
-        json_field(&sb, "impl", info->impl);
-        json_field(&sb, "python", info->python);
-        json_field(&sb, "path", r->item->path);
-        sb_puts(&sb, ",\"clauses\":[");
-        for (size_t k = 0; k < s->n_clauses; k++) {
-            sb_puts(&sb, k ? "," : "");
-            sb_json_string(&sb, s->clauses[k]);
-        }
-        sb_puts(&sb, "]");
-        json_field(&sb, "level", scn_level_name(s->level));
-        json_field(&sb, "verdict", expect_verdict_name(r->v));
-        json_field(&sb, "outcome", proto_verdict_name(r->o.verdict));
-        sb_printf(&sb, ",\"step\":%d,\"line\":%u,\"seconds\":%.3f", r->o.step_index, r->o.step_line,
-                  r->o.seconds);
-        json_field(&sb, "message", r->why ? r->why : r->o.message);
-        json_field(&sb, "expected", r->o.expected);
-        json_field(&sb, "actual", r->o.actual);
-        json_field(&sb, "traceback", r->o.traceback);
-        json_field(&sb, "expectation", r->entry ? r->entry->reason : NULL);
-        json_field(&sb, "clause", r->clause);
-        sb_printf(&sb, ",\"setup_failed\":%s", r->setup_failed ? "true" : "false");
-        /* Each header clause in exactly one of the three lists. */
-        static const char *const lists[] = {"clauses_passed", "clauses_failed",
-                                            "clauses_not_reached"};
-        for (int state = RPT_CLAUSE_PASSED; state <= RPT_CLAUSE_NOT_REACHED; state++) {
-            sb_printf(&sb, ",\"%s\":[", lists[state]);
-            int first = 1;
-            for (size_t k = 0; k < s->n_clauses; k++) {
-                if (rpt_clause_state_of(r, s->clauses[k]) == (rpt_clause_state)state) {
-                    sb_puts(&sb, first ? "" : ",");
-                    sb_json_string(&sb, s->clauses[k]);
-                    first = 0;
-                }
-            }
-            sb_puts(&sb, "]");
-        }
-        sb_puts(&sb, "}\n");
-        if (emit(out, &sb) < 0) {
+        if (rpt_jsonl_result(out, info, &results[i]) < 0) {
             return -1;
         }
     }
@@ -540,8 +642,10 @@ rpt_markdown(FILE *out, const rpt_run_info *info, const rpt_result *results, siz
              const rpt_tally *t)
 {
     fprintf(out, "# interpcheck: %s\n\n", info->impl);
+    char *command = rpt_scrub(info, info->command_line);
     fprintf(out, "- Python: %s\n- runner: %s\n- date: %s\n- command: `%s`\n\n", info->python,
-            info->runner_version, info->date, info->command_line);
+            info->runner_version, info->date, command ? command : "");
+    free(command);
     fprintf(out, "| verdict | count |\n|---|---|\n");
     for (int v = EXPECT_PASS; v <= EXPECT_ERROR; v++) {
         fprintf(out, "| %s | %zu |\n", expect_verdict_name((expect_verdict)v), t->counts[v]);

@@ -53,6 +53,14 @@ typedef struct {
     const char *command_line; /* the exact command, for provenance */
     char date[32];            /* UTC, ISO 8601 */
     const char *rerun_prefix; /* the command that reruns one scenario, up to --filter */
+    /* For the JSON lines' opening {"type":"run"} line (NULL: unknown). */
+    const char *suite_version; /* the suite's commit (`git describe`), or "unknown" */
+    const char *shard;         /* "I/N" ("1/1": not sharded) */
+    const char **options;      /* the command line after the program, as given */
+    int n_options;
+    /* Written reports name files relative to this folder (the checkout or
+     * the install prefix), and $HOME as "~": no machine's paths in them. */
+    const char *strip_root;
 } rpt_run_info;
 
 typedef struct {
@@ -70,7 +78,15 @@ void rpt_human_summary(FILE *out, const rpt_run_info *info, const rpt_tally *t,
                        const rpt_result *results, size_t n);
 int rpt_tap(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n);
 int rpt_junit(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n);
+/* JSON lines: the run line, then one object per result. */
 int rpt_jsonl(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n);
+/* The opening line alone: {"type":"run","suite":...,"runner":...}. */
+int rpt_jsonl_run(FILE *out, const rpt_run_info *info);
+/* One result's line (streamed as each scenario finishes). */
+int rpt_jsonl_result(FILE *out, const rpt_run_info *info, const rpt_result *r);
+/* text with info->strip_root's "ROOT/" removed and "$HOME/" as "~/"
+ * (malloc'd, NULL if out of memory; NULL text gives NULL). */
+char *rpt_scrub(const rpt_run_info *info, const char *text);
 int rpt_markdown(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n,
                  const rpt_tally *t);
 

@@ -36,12 +36,14 @@ def main(argv):
     with tempfile.TemporaryDirectory() as work:
         paths = {name: os.path.join(work, name) for name in ("r.xml", "r.jsonl", "r.md")}
         run = subprocess.run(
-            [args.runner, "--junit", paths["r.xml"], "--jsonl", paths["r.jsonl"],
+            [args.runner, "--spec", os.path.join(args.tests, "SPEC.md"),
+             "--junit", paths["r.xml"], "--jsonl", paths["r.jsonl"],
              "--markdown", paths["r.md"], suite],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
         check(run.returncode == 1, "the failing scenario makes the run exit 1, not %d (stderr: %r)"
               % (run.returncode, run.stderr[-500:]))
-        tap = subprocess.run([args.runner, "--tap", suite], stdout=subprocess.PIPE,
+        tap = subprocess.run([args.runner, "--spec", os.path.join(args.tests, "SPEC.md"),
+                              "--tap", suite], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, timeout=120)
         for name, data in (("summary", run.stdout), ("tap", tap.stdout)):
             try:

@@ -1,0 +1,134 @@
+/*
+ * cmd_meta.c: what a run says about itself beyond cmd_fill_info (see
+ * commands.h): the suite's version, the shard, the options, the root the
+ * written reports strip; and the live progress lines for logs (stderr not
+ * a terminal), so that CI output is never silent for minutes.
+ */
+#include "commands.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "strbuf.h"
+
+/* The first line `command` prints, without its newline, into buf ("" if
+ * none or it failed). */
+static void
+first_line(const char *command, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *p = popen(command, "r");
+    if (p == NULL) {
+        return;
+    }
+    if (fgets(buf, (int)size, p) == NULL) {
+        buf[0] = '\0';
+    }
+    buf[strcspn(buf, "\n")] = '\0';
+    if (pclose(p) != 0) {
+        buf[0] = '\0';
+    }
+}
+
+void
+cmd_suite_version(const char *root, char *buf, size_t size)
+{
+    /* The commit of the suite's files (scenarios and SPEC), not the whole
+     * checkout's: "-dirty" only when they have uncommitted changes. */
+    strbuf sb;
+    sb_init(&sb);
+    sb_puts(&sb, "cd ");
+    sb_shell_word(&sb, root);
+    sb_puts(&sb, " 2>/dev/null && git log -1 --format=%h -- suite SPEC.md 2>/dev/null");
+    char *log = sb_finish(&sb);
+    char commit[64];
+    first_line(log ? log : "false", commit, sizeof commit);
+    free(log);
+    if (commit[0] == '\0') {
+        snprintf(buf, size, "unknown");
+        return;
+    }
+    sb_init(&sb);
+    sb_puts(&sb, "cd ");
+    sb_shell_word(&sb, root);
+    sb_puts(&sb, " 2>/dev/null && git status --porcelain -- suite SPEC.md 2>/dev/null | head -n 1");
+    char *status = sb_finish(&sb);
+    char dirty[256];
+    first_line(status ? status : "false", dirty, sizeof dirty);
+    free(status);
+    snprintf(buf, size, "%s%s", commit, dirty[0] ? "-dirty" : "");
+}
+
+void
+cmd_fill_meta(rpt_run_info *info, const cli_options *o, cmd_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    cmd_suite_version(o->root, m->suite, sizeof m->suite);
+    snprintf(m->shard, sizeof m->shard, "%u/%u", o->filter.shards ? o->filter.shard : 1u,
+             o->filter.shards ? o->filter.shards : 1u);
+    /* The checkout the conformance folder is in; outside one, nothing. */
+    strbuf sb;
+    sb_init(&sb);
+    sb_puts(&sb, "cd ");
+    sb_shell_word(&sb, o->root ? o->root : ".");
+    sb_puts(&sb, " 2>/dev/null && git rev-parse --show-toplevel 2>/dev/null");
+    char *toplevel = sb_finish(&sb);
+    first_line(toplevel ? toplevel : "false", m->strip_root, sizeof m->strip_root);
+    free(toplevel);
+    info->suite_version = m->suite;
+    info->shard = m->shard;
+    info->options = (const char **)(o->argv + 1);
+    info->n_options = o->argc > 0 ? o->argc - 1 : 0;
+    info->strip_root = m->strip_root;
+}
+
+/* ---- live progress for logs ------------------------------------------------ */
+
+int
+cmd_live_interval(void)
+{
+    const char *text = getenv("INTERPCHECK_PROGRESS_SECONDS");
+    char *end;
+    long n = text ? strtol(text, &end, 10) : -1;
+    return text && *end == '\0' && n >= 0 ? (int)n : CMD_LIVE_SECONDS;
+}
+
+static double
+now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+cmd_live
+cmd_live_start(int on)
+{
+    double t = now();
+    return (cmd_live){.on = on, .interval = cmd_live_interval(), .started = t, .last = t};
+}
+
+void
+cmd_live_line(cmd_live *l, const rpt_result *r, size_t done, size_t total)
+{
+    double t = now();
+    l->counts[r->v]++;
+    /* A run shorter than the interval stays silent; a longer one gets its
+     * last line too, so that the log shows it ended. */
+    if (t - l->last < l->interval && !(done == total && l->printed)) {
+        return;
+    }
+    l->printed = 1;
+    l->last = t;
+    fprintf(stderr, "interpcheck: [%zu/%zu] %.0f s:", done, total, t - l->started);
+    for (int v = EXPECT_PASS; v <= EXPECT_ERROR; v++) {
+        if (l->counts[v] > 0) {
+            fprintf(stderr, " %s %zu", expect_verdict_name((expect_verdict)v), l->counts[v]);
+        }
+    }
+    fprintf(stderr, "; last %s %s (%.1f s)\n", expect_verdict_name(r->v), r->item->id,
+            r->o.seconds);
+    fflush(stderr);
+}
