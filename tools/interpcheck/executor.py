@@ -35,13 +35,32 @@ import os
 import re
 import sys
 import threading
+import time
 import traceback
 
 PROTOCOL_VERSION = 1
 
 # Time classes in seconds, before --time-scale (FORMAT.md, "Time classes").
+# `short` is a lower bound and is scaled as given; `settle` and `long` are
+# upper bounds, scaled by max(F, 1): a --time-scale below 1 never shortens
+# them, since a shorter upper bound can only turn a slow moment into a false
+# FAIL or TIMEOUT (the runner's scenario deadlines follow the same rule).
 SHORT_SECONDS = 0.2
+SETTLE_SECONDS = 5.0
 LONG_SECONDS = 30.0
+
+# `blocked T` (FORMAT.md 5.4): a quiet window must hold at least this many
+# looks, taken every short/BLOCKED_LOOKS_PER_SHORT seconds.
+BLOCKED_MIN_LOOKS = 5
+BLOCKED_LOOKS_PER_SHORT = 10
+# ... and T's CPU time may grow during the window by at most this share of
+# its length plus this many seconds (clock granularity).
+BLOCKED_CPU_SHARE = 0.05
+BLOCKED_CPU_SLACK = 0.001
+
+# Linux: one directory per thread of this process, with the thread's
+# scheduler state in its `stat` file.  Elsewhere `blocked` goes without.
+TASK_DIR = "/proc/self/task"
 
 
 class StepFailed(Exception):
@@ -71,6 +90,10 @@ FIELD_LIMIT = 4000
 def _escape(text):
     if len(text) > FIELD_LIMIT:
         text = "%s... [%d more characters]" % (text[:FIELD_LIMIT], len(text) - FIELD_LIMIT)
+    # A message may hold lone surrogates (not encodable as UTF-8) and NULs
+    # (which would end the runner's C string): both are spelled out as Python
+    # escapes, so the report line is always valid UTF-8 and complete.
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\0", "\\x00")
     return text.replace("\\", "\\\\").replace("\n", "\\n")
 
 
@@ -95,11 +118,71 @@ def _compile(code, path, first_line):
     return compile("\n" * (first_line - 1) + code, path, "exec")
 
 
+def _task_state(tid):
+    """The scheduler state of thread `tid` of this process, from
+    /proc/self/task/TID/stat: "R" (running or runnable), "S" (sleeping in a
+    wait), "D" (uninterruptible wait), ...; None if it cannot be read (the
+    thread is gone).  os.open and os.pread release the GIL during their system
+    calls, which wakes a thread that waits only for the GIL: such a thread
+    reads as "R" here, never as a thread waiting in a call."""
+    try:
+        fd = os.open("%s/%d/stat" % (TASK_DIR, tid), os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        data = os.pread(fd, 512, 0)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    # "TID (COMM) STATE ...": COMM (the thread's name) may hold spaces and
+    # parentheses, so the state follows the LAST ") ".
+    end = data.rfind(b") ")
+    if end < 0 or end + 3 > len(data):
+        return None
+    return data[end + 2:end + 3].decode("ascii", "replace")
+
+
+def _cpu_clock(thread):
+    """A clock (for time.clock_gettime) that measures the CPU time `thread`
+    (a threading.Thread) has used, or None where there is none."""
+    native = getattr(thread, "native_id", None)
+    if sys.platform.startswith("linux") and native:
+        # The kernel's per-thread CPU clock of that thread id, as glibc's
+        # pthread_getcpuclockid() makes it (CPUCLOCK_PERTHREAD | CPUCLOCK_SCHED);
+        # unlike a pthread_t, it stays safe to use after the thread ended.
+        return ((~native) << 3) | 6
+    getclock = getattr(time, "pthread_getcpuclockid", None)
+    if getclock is None or thread.ident is None:
+        return None
+    try:
+        return getclock(thread.ident)
+    except (OSError, OverflowError, ValueError):
+        return None
+
+
+def _cpu_seconds(clock):
+    """The reading of a _cpu_clock(), or None (no clock, the thread ended)."""
+    if clock is None:
+        return None
+    try:
+        return time.clock_gettime(clock)
+    except (OSError, OverflowError, ValueError):
+        return None
+
+
+def _have_task_states():
+    """Whether _task_state() works here (Linux with /proc mounted)."""
+    return (hasattr(os, "pread") and hasattr(threading, "get_native_id")
+            and _task_state(threading.get_native_id()) is not None)
+
+
 class Thread(object):
     """A scenario thread (`thread T`): runs a body, remembers how it ended."""
 
     def __init__(self, name, body, namespace):
         self.error = None
+        self.code = body   # `blocked` finds the thread's body frame by it
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._main, args=(body, namespace),
                                        name="scenario-" + name, daemon=True)
@@ -119,7 +202,8 @@ class Executor(object):
         self.path = scenario.get("path", scenario["id"])
         self.impl_name = impl_name
         self.short = SHORT_SECONDS * time_scale
-        self.long = LONG_SECONDS * time_scale
+        self.settle = SETTLE_SECONDS * max(time_scale, 1.0)
+        self.long = LONG_SECONDS * max(time_scale, 1.0)
         self.out = out
         # IMPL: the implementation's module name, for code that starts another
         # Python (feature `subprocess`) and must import the same implementation.
@@ -139,15 +223,26 @@ class Executor(object):
         that another thread or interpreter is about to queue); gives up with
         TimeoutError after the long time class."""
         tick = threading.Event()
-        for _ in range(int(self.long / 0.005) + 1):
+        deadline = time.monotonic() + self.long
+        while True:
             value = probe()
             if value is not None:
                 return value
+            if time.monotonic() >= deadline:
+                break
             tick.wait(0.005)
         raise TimeoutError("eventually(): no value after %.1f s" % self.long)
 
     def resolve(self, name):
-        """The exception class a `raises NAME` means, evaluated in the namespace."""
+        """The exception class a `raises NAME` means, evaluated in the namespace;
+        for `interpreters.X` when the implementation has no X, the string X:
+        the exception then matches by class name (FORMAT.md 5.5)."""
+        parts = name.split(".")
+        if len(parts) == 2 and parts[0] == "interpreters" and "interpreters" in self.namespace:
+            try:
+                getattr(self.namespace["interpreters"], parts[1])
+            except AttributeError:
+                return parts[1]
         try:
             value = eval(name, self.namespace)
         except Exception as exc:
@@ -170,9 +265,17 @@ class Executor(object):
         if exc is None:
             raise StepFailed("%s did not raise %s" % (what, raises["name"]),
                              expected=raises["name"], actual="no exception")
-        if not isinstance(exc, wanted):
-            raise StepFailed("%s raised %s, not %s" % (what, _describe(exc), raises["name"]),
-                             expected=raises["name"], actual=_describe(exc), tb=_format(exc))
+        if isinstance(wanted, str):
+            # The implementation lacks the name: any class along the
+            # exception's MRO with that __name__ will do.
+            matched = any(getattr(cls, "__name__", None) == wanted for cls in type(exc).__mro__)
+            shown = "%s (by class name: the implementation has no %s)" % (raises["name"], wanted)
+        else:
+            matched = isinstance(exc, wanted)
+            shown = raises["name"]
+        if not matched:
+            raise StepFailed("%s raised %s, not %s" % (what, _describe(exc), shown),
+                             expected=shown, actual=_describe(exc), tb=_format(exc))
         pattern = raises.get("matching")
         if pattern is not None and re.search(pattern, str(exc)) is None:
             raise StepFailed("message %r does not match /%s/" % (str(exc), pattern),
@@ -264,15 +367,80 @@ class Executor(object):
         self.threads[step["name"]] = thread
         thread.thread.start()
 
+    def look_at(self, thread, name, task_states):
+        """One look for `blocked`: (LINE, None) when `thread` is in its body at
+        LINE and, with task states, it sleeps in a wait and no other thread
+        but this one is runnable; else (None, why not)."""
+        frame = sys._current_frames().get(thread.thread.ident)
+        while frame is not None and frame.f_code is not thread.code:
+            frame = frame.f_back
+        line = frame.f_lineno if frame is not None else None
+        del frame
+        if line is None:
+            return None, "thread %s was not running its body" % name
+        tid = thread.thread.native_id
+        if not task_states or tid is None:
+            return line, None
+        state = _task_state(tid)
+        if state not in ("S", "D"):
+            return None, "thread %s was not waiting (state %s)" % (name, state)
+        me = threading.get_native_id()
+        try:
+            others = os.listdir(TASK_DIR)
+        except OSError as exc:
+            return None, "cannot list %s: %s" % (TASK_DIR, exc)
+        for entry in others:
+            if entry.isdigit() and int(entry) not in (me, tid):
+                state = _task_state(int(entry))
+                if state in ("R", "W"):
+                    names = dict((t.native_id, t.name) for t in threading.enumerate())
+                    return None, ("another thread of the process (%s, TID %s) was runnable"
+                                  % (names.get(int(entry), "not a Python thread of main"), entry))
+        return line, None
+
     def step_blocked(self, step):
-        thread = self.threads[step["name"]]
-        if thread.done.wait(self.short):
-            ended = "with " + _describe(thread.error) if thread.error else "normally"
-            raise StepFailed("thread %s was expected to still be blocked, but ended %s"
-                             % (step["name"], ended),
-                             expected="still blocked after %.2f s" % self.short,
-                             actual="ended " + ended,
-                             tb=_format(thread.error) if thread.error else None)
+        """Thread T waits in a call: see FORMAT.md 5.4 for what is checked."""
+        name = step["name"]
+        thread = self.threads[name]
+        task_states = _have_task_states()
+        clock = None if thread.done.is_set() else _cpu_clock(thread.thread)
+        interval = self.short / BLOCKED_LOOKS_PER_SHORT
+        expected = ("thread %s waiting in a call for %.3f s (%d looks or more)"
+                    % (name, self.short, BLOCKED_MIN_LOOKS))
+        give_up = time.monotonic() + self.settle
+        start, line, looks, cpu, why = None, None, 0, None, "no look yet"
+        while True:
+            if thread.done.is_set():
+                ended = "with " + _describe(thread.error) if thread.error else "normally"
+                raise StepFailed("thread %s finished (%s) while it was expected to be blocked"
+                                 % (name, ended),
+                                 expected=expected, actual="finished " + ended,
+                                 tb=_format(thread.error) if thread.error else None)
+            seen, reason = self.look_at(thread, name, task_states)
+            now = time.monotonic()
+            used = _cpu_seconds(clock)
+            if seen is not None and seen == line:
+                looks += 1
+                if used is not None and cpu is not None and (
+                        used - cpu > BLOCKED_CPU_SHARE * (now - start) + BLOCKED_CPU_SLACK):
+                    why = ("thread %s used %.1f ms of CPU time in %.1f ms"
+                           % (name, (used - cpu) * 1e3, (now - start) * 1e3))
+                    start, looks, cpu = now, 1, used
+                elif looks >= BLOCKED_MIN_LOOKS and now - start >= self.short:
+                    # A look can precede the end of the thread: check again.
+                    if not thread.done.is_set():
+                        return
+            elif seen is not None:
+                if line is not None:
+                    why = "thread %s moved from line %d to line %d" % (name, line, seen)
+                start, line, looks, cpu = now, seen, 1, used
+            else:
+                start, line, looks, cpu, why = None, None, 0, None, reason
+            if now >= give_up:
+                raise StepFailed("thread %s never settled in a waiting call within %.1f s"
+                                 " (last: %s)" % (name, self.settle, why),
+                                 expected=expected, actual=why)
+            time.sleep(interval)
 
     def step_join(self, step):
         thread = self.threads[step["name"]]
@@ -357,7 +525,7 @@ def main(argv):
     # its own, and standard output joins standard error, so that what the
     # scenario (or code it runs in a subinterpreter) prints is output, never
     # a line of the report; line-buffered, so that a crash keeps it.
-    report = os.fdopen(os.dup(1), "w", encoding="utf-8", newline="\n")
+    report = os.fdopen(os.dup(1), "w", encoding="utf-8", errors="backslashreplace", newline="\n")
     os.dup2(2, 1)
     sys.stdout.reconfigure(line_buffering=True)
     verdict = run(scenario_json, impl_name, time_scale, report)
