@@ -66,9 +66,12 @@ def main(argv):
                     skips[sid] = reason
     out = sys.stdout
     out.write("# Expectation file: %s.\n" % args.title)
-    out.write("#\n# Drafted by tools/expectations_draft.py from a real run, then reviewed.  Format:\n"
-              "# tools/interpcheck/expect.h.  Strict: an entry whose scenario starts to pass\n"
-              "# breaks the run.  The reason quotes the SPEC clause the scenario checks.\n\n")
+    out.write("#\n# Drafted by tools/expectations_draft.py from the real run %s.  Format:\n"
+              "# tools/interpcheck/expect.h.  Strict: an entry whose scenario starts to pass,\n"
+              "# or fails at another clause, breaks the run.  Each entry names the clause its\n"
+              "# failure is charged to (the clause of the step that failed) and quotes it; SPEC.md\n"
+              "# Appendix C gives the sentence of the seed or of PEP 554 each clause rests on.\n\n"
+              % args.jsonl)
     with open(args.jsonl, encoding="utf-8") as lines:
         results = [json.loads(line) for line in lines if line.strip()]
     # The runner opens its JSON lines with one {"type": "run"} line: not a scenario.

@@ -16,6 +16,12 @@
 static int
 flaky(rpt_result *const *runs, int n_runs, size_t i)
 {
+    /* A run that could not start has no results to compare. */
+    for (int k = 0; k < n_runs; k++) {
+        if (runs[k] == NULL) {
+            return 0;
+        }
+    }
     for (int k = 1; k < n_runs; k++) {
         if (runs[k][i].v != runs[0][i].v) {
             return 1;
@@ -116,7 +122,7 @@ cmd_repeat(const cli_options *o, expect_file *expect, cmd_host *host)
     pipe_progress planned = {0};
     plan_set p;
     int status = 2;
-    rpt_result **runs = calloc((size_t)o->repeat, sizeof *runs);
+    rpt_result **runs = calloc((size_t)o->repeat, sizeof(rpt_result *));
     if (runs == NULL) {
         ic_error_set(&err, IC_ERR_NOMEM, "out of memory");
     }
