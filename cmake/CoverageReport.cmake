@@ -154,15 +154,20 @@ ${runner_ROW}
 
 Gate ${_verdict}
 
-Per group: `index.html` (annotated sources), `cobertura.xml`,
-`summary.json`, `lines.txt` and `branches.txt` (what is not covered).
+Per group: `cobertura.xml`, `summary.json`, `lines.txt` and `branches.txt`
+(what is not covered); the annotated sources (`index.html`) are in the build
+tree, `build/coverage/reports/coverage/<group>/`.
 ")
 
 if(PUBLISH_DIR)
   file(REMOVE_RECURSE "${PUBLISH_DIR}/ref" "${PUBLISH_DIR}/runner")
   file(MAKE_DIRECTORY "${PUBLISH_DIR}")
   # all.json holds absolute build paths and is large: build tree only.
-  file(COPY "${_out}/ref" "${_out}/runner" "${_out}/summary.md" DESTINATION "${PUBLISH_DIR}")
+  # The annotated HTML pages are large and change with every line of the
+  # sources: they stay in the build tree; git keeps the summaries and the
+  # machine-readable files.
+  file(COPY "${_out}/ref" "${_out}/runner" "${_out}/summary.md" DESTINATION "${PUBLISH_DIR}"
+       PATTERN "*.html" EXCLUDE PATTERN "*.css" EXCLUDE)
   message(STATUS "coverage: reports in ${_out}/ and ${PUBLISH_DIR}/")
 else()
   message(STATUS "coverage: reports in ${_out}/")
