@@ -182,12 +182,26 @@ class Thread(object):
 
     def __init__(self, name, body, namespace):
         self.error = None
-        self.code = body   # `blocked` finds the thread's body frame by it
+        self.code = body   # `blocked` watches the line of this code's frame
+        self.line = None   # that line, kept by _trace (an int: safe to read anywhere)
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._main, args=(body, namespace),
                                        name="scenario-" + name, daemon=True)
 
+    def _trace(self, frame, event, arg):
+        # Only the body's own frame is traced: `blocked` needs its line.  The
+        # thread records it itself because reading another thread's frames
+        # (sys._current_frames()) hands the main interpreter frame objects of
+        # a subinterpreter the thread may be running, which corrupts memory on
+        # 3.12+ (per-interpreter allocators).
+        if frame.f_code is not self.code:
+            return None
+        if event in ("call", "line"):
+            self.line = frame.f_lineno
+        return self._trace
+
     def _main(self, body, namespace):
+        sys.settrace(self._trace)
         try:
             exec(body, namespace)
         except BaseException as exc:
@@ -371,11 +385,7 @@ class Executor(object):
         """One look for `blocked`: (LINE, None) when `thread` is in its body at
         LINE and, with task states, it sleeps in a wait and no other thread
         but this one is runnable; else (None, why not)."""
-        frame = sys._current_frames().get(thread.thread.ident)
-        while frame is not None and frame.f_code is not thread.code:
-            frame = frame.f_back
-        line = frame.f_lineno if frame is not None else None
-        del frame
+        line = thread.line
         if line is None:
             return None, "thread %s was not running its body" % name
         tid = thread.thread.native_id

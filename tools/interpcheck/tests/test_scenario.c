@@ -1260,7 +1260,9 @@ test_equal_header_and_first_step(void **state)
         "do raises E matching /m/\n        x\n",
     };
     const char *rest = strstr(equal_steps, "expect");
-    char first[64];
+    /* As large as equal_steps itself, so the copy of its head cannot be cut. */
+    char first[256];
+    assert_true((size_t)(rest - equal_steps) < sizeof first);
     snprintf(first, sizeof first, "%.*s", (int)(rest - equal_steps), equal_steps);
     for (size_t i = 0; i < sizeof step_variants / sizeof step_variants[0]; i++) {
         assert_differ(equal_head, first, step_variants[i], rest, "step variant", i);
