@@ -74,7 +74,9 @@ elseif(INTERPCHECK_COVERAGE)
 elseif(INTERPCHECK_MEMCHECK)
   # Under `ctest -T memcheck` (valgrind): see cmake/Memcheck.cmake.
   set(INTERPCHECK_TEST_TIMEOUT_SCALE ${INTERPCHECK_MEMCHECK_SCALE})
-  list(APPEND INTERPCHECK_TEST_ENV "PYTHONMALLOC=malloc")
+  # INTERPCHECK_SUITE_VERSION: the runner would ask `git` for it through
+  # children valgrind does not follow, whose logs would then be incomplete.
+  list(APPEND INTERPCHECK_TEST_ENV "PYTHONMALLOC=malloc" "INTERPCHECK_SUITE_VERSION=memcheck-run")
 endif()
 
 # Tests of loading interpref from its file into a stock interpreter (module.c:
