@@ -8,7 +8,7 @@
  * skipped), to LLVMFuzzerTestOneInput(), once each, after calling
  * LLVMFuzzerInitialize() if the harness defines it.  A harness reports a
  * finding by aborting, so the replay fails exactly when some stored input
- * still finds something: the `fuzz-regress` CTest label runs this over the
+ * still finds something: the `corpus-replay` CTest label runs this over the
  * committed corpora in every build tree (release, asan, coverage), where
  * neither libFuzzer nor AFL++ is linked.
  *

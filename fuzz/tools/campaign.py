@@ -22,7 +22,7 @@ For each harness (scenario_parser, ops, shareable):
      (-minimize_crash=1 / afl-tmin), and turn it into a scenario: ops and
      shareable write conformance/suite/fuzz/<harness>-<sha8>.scn (--scn-dir)
      with an `origin:` header; scenario_parser findings are parser bugs, kept
-     as fuzz/corpus/scenario_parser/finding-<sha8> for the fuzz-regress
+     as fuzz/corpus/scenario_parser/finding-<sha8> for the corpus-replay
      replay instead.  Each scenario is run through the tree's interpcheck;
   5. write the summary: --report (default reports/fuzz/summary.md for
      libFuzzer, reports/fuzz/summary-afl.md for AFL++) with exec/s, coverage
@@ -660,7 +660,7 @@ def write_report(args, results, started, path):
                 L.append("  - scenario %s (interpcheck on this build: %s)" % (
                     f["scenario"], f.get("scenario_outcome_on_this_build", "not run")))
             if f.get("regression_input"):
-                L.append("  - kept as %s for the fuzz-regress replay" % f["regression_input"])
+                L.append("  - kept as %s for the corpus-replay replay" % f["regression_input"])
             L.append("  - report %s" % f["report"])
     if not any_found:
         L.append("None: no crash, leak, hang, sanitizer report or SPEC disagreement.")
