@@ -116,6 +116,22 @@ start_waiting(ch_waiter *w, channel *ch, int sending)
     sem_init(&w->sem, 0, 0);
 }
 
+/* Put `w` last in the list of blocked receivers.  The same steps as the
+ * tail append in deliver(), kept apart on purpose: this list has its own
+ * node type and head/tail, and C has no generic list. */
+static void
+append_receiver(channel *ch, ch_waiter *w)
+{
+    w->next = NULL;
+    if (ch->recv_tail != NULL) {
+        ch->recv_tail->next = w;
+    }
+    else {
+        ch->recv_head = w;
+    }
+    ch->recv_tail = w;
+}
+
 /* Queue `item` at the tail (or head), or hand it to the oldest blocked receiver. */
 static int
 deliver(channel *ch, ch_item *item, int at_head)
@@ -359,13 +375,7 @@ channel_recv(channel *ch, ch_waiter *w, void **data, ch_free_fn *free)
     else {
         /* Even with no send end left: SendChannel(id) may be built later. */
         start_waiting(w, ch, 0);
-        if (ch->recv_tail != NULL) {
-            ch->recv_tail->next = w;
-        }
-        else {
-            ch->recv_head = w;
-        }
-        ch->recv_tail = w;
+        append_receiver(ch, w);
         status = CH_WAITING;
     }
     registry_unlock();
@@ -405,6 +415,8 @@ channel_wait(ch_waiter *w)
     return CH_OK;
 }
 
+/* The walk of unlink_item() again, kept apart on purpose for the same
+ * reason as append_receiver(): another list, another node type. */
 static void
 unlink_receiver(channel *ch, ch_waiter *w)
 {
@@ -447,15 +459,8 @@ channel_resume(ch_waiter *w)
             wake(w);
         }
         else {
-            w->next = NULL;
             w->state = W_WAITING;
-            if (ch->recv_tail != NULL) {
-                ch->recv_tail->next = w;
-            }
-            else {
-                ch->recv_head = w;
-            }
-            ch->recv_tail = w;
+            append_receiver(ch, w);
         }
     }
     registry_unlock();

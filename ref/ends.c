@@ -30,11 +30,8 @@ end_name(ch_end end)
 static PyObject *
 end_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"id", NULL};
-    PyObject *arg;
     int64_t id;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:channel end", kwlist, &arg) ||
-        interpref_parse_id(arg, "channel id", &id) < 0) {
+    if (interpref_parse_id(args, kwargs, "O:channel end", "channel id", &id) < 0) {
         return NULL;
     }
     interpref_state *st = interpref_state_of_type(type);
@@ -49,19 +46,10 @@ end_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 static void
 end_dealloc(end_object *self)
 {
-    PyTypeObject *type = Py_TYPE(self);
     if (self->ch != NULL) {
         channel_release(self->ch, self->end, self->owner);
     }
-    type->tp_free((PyObject *)self);
-    Py_DECREF(type);
-}
-
-static PyObject *
-end_get_id(end_object *self, void *unused)
-{
-    (void)unused;
-    return PyLong_FromLongLong(self->id);
+    interpref_handle_dealloc((PyObject *)self);
 }
 
 static PyObject *
@@ -70,27 +58,17 @@ end_repr(end_object *self)
     return PyUnicode_FromFormat("%s(id=%lld)", end_name(self->end), (long long)self->id);
 }
 
-static Py_hash_t
-end_hash(end_object *self)
+/* An end equals the ends of its own side only. */
+static PyTypeObject *
+end_base(interpref_state *st, PyObject *self)
 {
-    return interpref_hash_id(self->id);
+    return ((end_object *)self)->end == CH_RECV ? st->RecvChannelType : st->SendChannelType;
 }
 
 static PyObject *
-end_richcompare(end_object *self, PyObject *other, int op)
+end_richcompare(PyObject *self, PyObject *other, int op)
 {
-    interpref_state *st = interpref_state_of_type(Py_TYPE(self));
-    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() in state.c) */
-    if (st == NULL) {
-        return NULL;
-    }
-    /* GCOVR_EXCL_STOP */
-    PyTypeObject *base = self->end == CH_RECV ? st->RecvChannelType : st->SendChannelType;
-    if ((op != Py_EQ && op != Py_NE) || !PyObject_TypeCheck(other, base)) {
-        Py_RETURN_NOTIMPLEMENTED;
-    }
-    int equal = ((end_object *)other)->id == self->id;
-    return PyBool_FromLong(op == Py_EQ ? equal : !equal);
+    return interpref_handle_compare(self, other, op, end_base);
 }
 
 /*
@@ -237,10 +215,7 @@ send_send_nowait(end_object *self, PyObject *obj)
 
 /* ---- types ------------------------------------------------------------- */
 
-static PyGetSetDef end_getset[] = {
-    {"id", (getter)end_get_id, NULL, "The channel's id (an int).", NULL},
-    {0},
-};
+static PyGetSetDef end_getset[] = INTERPREF_HANDLE_GETSET("The channel's id (an int).");
 
 static PyMethodDef recv_methods[] = {
     {"recv", (PyCFunction)recv_recv, METH_NOARGS,
@@ -261,8 +236,8 @@ static PyMethodDef send_methods[] = {
 
 #define END_SLOTS(methods, doc) \
     {Py_tp_new, end_tp_new}, {Py_tp_dealloc, end_dealloc}, {Py_tp_repr, end_repr}, \
-        {Py_tp_hash, end_hash}, {Py_tp_richcompare, end_richcompare}, {Py_tp_getset, end_getset}, \
-        {Py_tp_methods, methods}, {Py_tp_doc, doc}, \
+        {Py_tp_hash, interpref_handle_hash}, {Py_tp_richcompare, end_richcompare}, \
+        {Py_tp_getset, end_getset}, {Py_tp_methods, methods}, {Py_tp_doc, doc}, \
     { \
         0, NULL \
     }
@@ -274,28 +249,16 @@ static PyType_Slot send_slots[] = {
     END_SLOTS(send_methods, "SendChannel(id)\n\nThe sending end of a channel."),
 };
 
-static PyType_Spec recv_spec = {
-    .name = "interpref.RecvChannel",
-    .basicsize = sizeof(end_object),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_IMMUTABLETYPE,
-    .slots = recv_slots,
-};
-static PyType_Spec send_spec = {
-    .name = "interpref.SendChannel",
-    .basicsize = sizeof(end_object),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_IMMUTABLETYPE,
-    .slots = send_slots,
-};
+static PyType_Spec recv_spec = INTERPREF_HANDLE_SPEC("interpref.RecvChannel", end_object,
+                                                     recv_slots);
+static PyType_Spec send_spec = INTERPREF_HANDLE_SPEC("interpref.SendChannel", end_object,
+                                                     send_slots);
 
 int
 ends_init_types(PyObject *module, interpref_state *st)
 {
-    st->RecvChannelType = (PyTypeObject *)PyType_FromModuleAndSpec(module, &recv_spec, NULL);
-    if (st->RecvChannelType == NULL || PyModule_AddType(module, st->RecvChannelType) < 0) {
-        return -1;
-    }
-    st->SendChannelType = (PyTypeObject *)PyType_FromModuleAndSpec(module, &send_spec, NULL);
-    if (st->SendChannelType == NULL || PyModule_AddType(module, st->SendChannelType) < 0) {
+    if (interpref_add_type(module, &recv_spec, &st->RecvChannelType) < 0 ||
+        interpref_add_type(module, &send_spec, &st->SendChannelType) < 0) {
         return -1;
     }
     return 0;
@@ -328,24 +291,21 @@ PyObject *
 ends_create_channel(PyObject *module, PyObject *unused)
 {
     (void)unused;
-    interpref_state *st = PyModule_GetState(module);
     int64_t id;
     channel *ch;
     ch_status status = channel_create(interpref_current_id(), &id, &ch);
-    if (status != CH_OK) {
-        return interpref_channel_error(st, status, 0);
-    }
-    return new_pair(st, id, ch, ch);
+    interpref_state *st = PyModule_GetState(module);
+    return status == CH_OK ? new_pair(st, id, ch, ch) : interpref_channel_error(st, status, 0);
 }
 
 PyObject *
 ends_list_all_channels(PyObject *module, PyObject *unused)
 {
     (void)unused;
-    interpref_state *st = PyModule_GetState(module);
     int64_t *ids;
     size_t count;
     ch_status status = channel_list(&ids, &count);
+    interpref_state *st = PyModule_GetState(module);
     if (status != CH_OK) {
         return interpref_channel_error(st, status, 0);
     }

@@ -25,6 +25,7 @@
 #include "alloc.h"
 #include "tstates.h"
 
+/* An interpref_handle (interpref.h) and nothing more. */
 typedef struct {
     PyObject_HEAD
     int64_t id;
@@ -458,6 +459,43 @@ copy_text(const char *text)
 }
 
 /*
+ * `channels` given as a (RecvChannel, SendChannel) tuple, either may be None:
+ * 0 with two injections (SPEC INTERP-CHAN-1), or -1 with TypeError/ValueError.
+ */
+static int
+parse_channel_pair(interpref_state *st, PyObject *channels, injection **out, size_t *count)
+{
+    if (PyTuple_GET_SIZE(channels) != 2) {
+        PyErr_SetString(PyExc_TypeError,
+                        "channels must be a (RecvChannel, SendChannel) tuple or a mapping");
+        return -1;
+    }
+    injection *inj = ref_calloc(2, sizeof *inj);
+    if (inj == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int i = 0; i < 2; i++) {
+        PyObject *item = PyTuple_GET_ITEM(channels, i); /* GCOVR_EXCL_BR_LINE: macro assert */
+        ch_end want = i == 0 ? CH_RECV : CH_SEND;
+        inj[i].end = want;
+        if (item == Py_None) {
+            continue;
+        }
+        if (!end_check_exact(st, item, &inj[i].end, &inj[i].id) || inj[i].end != want) {
+            PyErr_Format(PyExc_ValueError, "channels[%d] must be a %s or None, not %.200s", i,
+                         want == CH_RECV ? "RecvChannel" : "SendChannel", Py_TYPE(item)->tp_name);
+            ref_free(inj);
+            return -1;
+        }
+        inj[i].present = 1;
+    }
+    *out = inj;
+    *count = 2;
+    return 0;
+}
+
+/*
  * Validate `channels` in the caller's interpreter and turn it into plain C
  * data: 0, or -1 with TypeError/ValueError (SPEC INTERP-CHAN-*).
  */
@@ -470,35 +508,7 @@ parse_channels(interpref_state *st, PyObject *channels, injection **out, size_t 
         return 0;
     }
     if (PyTuple_Check(channels)) {
-        if (PyTuple_GET_SIZE(channels) != 2) {
-            PyErr_SetString(PyExc_TypeError,
-                            "channels must be a (RecvChannel, SendChannel) tuple or a mapping");
-            return -1;
-        }
-        injection *inj = ref_calloc(2, sizeof *inj);
-        if (inj == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        for (int i = 0; i < 2; i++) {
-            PyObject *item = PyTuple_GET_ITEM(channels, i); /* GCOVR_EXCL_BR_LINE: macro assert */
-            ch_end want = i == 0 ? CH_RECV : CH_SEND;
-            inj[i].end = want;
-            if (item == Py_None) {
-                continue;
-            }
-            if (!end_check_exact(st, item, &inj[i].end, &inj[i].id) || inj[i].end != want) {
-                PyErr_Format(PyExc_ValueError, "channels[%d] must be a %s or None, not %.200s", i,
-                             want == CH_RECV ? "RecvChannel" : "SendChannel",
-                             Py_TYPE(item)->tp_name);
-                ref_free(inj);
-                return -1;
-            }
-            inj[i].present = 1;
-        }
-        *out = inj;
-        *count = 2;
-        return 0;
+        return parse_channel_pair(st, channels, out, count);
     }
     if (!PyDict_Check(channels)) {
         PyErr_Format(PyExc_TypeError,
@@ -809,29 +819,11 @@ interp_run(interp_object *self, PyObject *const *args, Py_ssize_t nargs, PyObjec
 static PyObject *
 interp_tp_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"id", NULL};
-    PyObject *arg;
     int64_t id;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:Interpreter", kwlist, &arg) ||
-        interpref_parse_id(arg, "interpreter id", &id) < 0) {
+    if (interpref_parse_id(args, kwargs, "O:Interpreter", "interpreter id", &id) < 0) {
         return NULL;
     }
     return new_handle(type, id);
-}
-
-static void
-interp_dealloc(interp_object *self)
-{
-    PyTypeObject *type = Py_TYPE(self);
-    type->tp_free((PyObject *)self);
-    Py_DECREF(type);
-}
-
-static PyObject *
-interp_get_id(interp_object *self, void *unused)
-{
-    (void)unused;
-    return PyLong_FromLongLong(self->id);
 }
 
 static PyObject *
@@ -840,32 +832,20 @@ interp_repr(interp_object *self)
     return PyUnicode_FromFormat("Interpreter(id=%lld)", (long long)self->id);
 }
 
-static Py_hash_t
-interp_hash(interp_object *self)
+static PyTypeObject *
+interp_base(interpref_state *st, PyObject *self)
 {
-    return interpref_hash_id(self->id);
+    (void)self;
+    return st->InterpreterType;
 }
 
 static PyObject *
-interp_richcompare(interp_object *self, PyObject *other, int op)
+interp_richcompare(PyObject *self, PyObject *other, int op)
 {
-    interpref_state *st = interpref_state_of_type(Py_TYPE(self));
-    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() in state.c) */
-    if (st == NULL) {
-        return NULL;
-    }
-    /* GCOVR_EXCL_STOP */
-    if ((op != Py_EQ && op != Py_NE) || !PyObject_TypeCheck(other, st->InterpreterType)) {
-        Py_RETURN_NOTIMPLEMENTED;
-    }
-    int equal = ((interp_object *)other)->id == self->id;
-    return PyBool_FromLong(op == Py_EQ ? equal : !equal);
+    return interpref_handle_compare(self, other, op, interp_base);
 }
 
-static PyGetSetDef interp_getset[] = {
-    {"id", (getter)interp_get_id, NULL, "The interpreter's id (an int).", NULL},
-    {0},
-};
+static PyGetSetDef interp_getset[] = INTERPREF_HANDLE_GETSET("The interpreter's id (an int).");
 
 static PyMethodDef interp_methods[] = {
     {"is_running", (PyCFunction)interp_is_running, METH_NOARGS,
@@ -879,9 +859,9 @@ static PyMethodDef interp_methods[] = {
 
 static PyType_Slot interp_slots[] = {
     {Py_tp_new, interp_tp_new},
-    {Py_tp_dealloc, interp_dealloc},
+    {Py_tp_dealloc, interpref_handle_dealloc},
     {Py_tp_repr, interp_repr},
-    {Py_tp_hash, interp_hash},
+    {Py_tp_hash, interpref_handle_hash},
     {Py_tp_richcompare, interp_richcompare},
     {Py_tp_getset, interp_getset},
     {Py_tp_methods, interp_methods},
@@ -889,19 +869,11 @@ static PyType_Slot interp_slots[] = {
     {0, NULL},
 };
 
-static PyType_Spec interp_spec = {
-    .name = "interpref.Interpreter",
-    .basicsize = sizeof(interp_object),
-    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_IMMUTABLETYPE,
-    .slots = interp_slots,
-};
+static PyType_Spec interp_spec = INTERPREF_HANDLE_SPEC("interpref.Interpreter", interp_object,
+                                                       interp_slots);
 
 int
 interp_init_type(PyObject *module, interpref_state *st)
 {
-    st->InterpreterType = (PyTypeObject *)PyType_FromModuleAndSpec(module, &interp_spec, NULL);
-    if (st->InterpreterType == NULL) {
-        return -1;
-    }
-    return PyModule_AddType(module, st->InterpreterType);
+    return interpref_add_type(module, &interp_spec, &st->InterpreterType);
 }

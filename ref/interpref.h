@@ -67,6 +67,7 @@ PyObject *shareable_unpack(interpref_state *st, const void *packed);
 void shareable_free(void *packed);
 
 /* ---- endobj.c: an end object as C sees it ------------------------------ */
+/* Begins as an interpref_handle does (state.c's slots serve it too). */
 typedef struct {
     PyObject_HEAD
     int64_t id;
@@ -90,10 +91,50 @@ int end_check_exact(interpref_state *st, PyObject *obj, ch_end *end, int64_t *id
 interpref_state *interpref_state_of_type(PyTypeObject *type);
 /* The id of the interpreter the calling thread runs in. */
 int64_t interpref_current_id(void);
-/* Parse a non-negative int64 id argument: TypeError / ValueError / OverflowError. */
-int interpref_parse_id(PyObject *arg, const char *what, int64_t *id);
-/* hash(id) as Python computes it for the int: handles hash like their ids. */
-Py_hash_t interpref_hash_id(int64_t id);
+/*
+ * Parse the one argument of a handle's constructor, `id` (format "O:name"),
+ * a non-negative int64 `what`: TypeError / ValueError / OverflowError.
+ */
+int interpref_parse_id(PyObject *args, PyObject *kwargs, const char *format, const char *what,
+                       int64_t *id);
+/*
+ * Interpreter and channel end objects are both handles on an id, and their
+ * structs (interp_object, end_object) begin with these members; the slots
+ * below serve both types, so the handle behaviour is written once.
+ */
+typedef struct {
+    PyObject_HEAD
+    int64_t id;
+} interpref_handle;
+/* The spec of a handle type: a heap type that may be subclassed, immutable. */
+#define INTERPREF_HANDLE_SPEC(qualname, object_type, slot_table) \
+    { \
+        .name = (qualname), .basicsize = sizeof(object_type), \
+        .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_IMMUTABLETYPE, \
+        .slots = (slot_table), \
+    }
+/* The getset table of a handle type: its read-only `id`, with docstring `doc`. */
+#define INTERPREF_HANDLE_GETSET(doc) \
+    { \
+        {"id", interpref_handle_get_id, NULL, doc, NULL}, \
+        { \
+            0 \
+        } \
+    }
+/* Make `spec`'s type for `module` into *type and add it to the module: 0, or -1. */
+int interpref_add_type(PyObject *module, PyType_Spec *spec, PyTypeObject **type);
+/* tp_dealloc of a handle that holds nothing more: free it, drop its heap type. */
+void interpref_handle_dealloc(PyObject *self);
+/* The `id` getter: the id as an int. */
+PyObject *interpref_handle_get_id(PyObject *self, void *unused);
+/* tp_hash: hash(id) as Python computes it for the int, so handles hash like their ids. */
+Py_hash_t interpref_handle_hash(PyObject *self);
+/*
+ * tp_richcompare: == and != compare ids with a handle of type
+ * base_of(st, self) (or a subtype); anything else is NotImplemented.
+ */
+PyObject *interpref_handle_compare(PyObject *self, PyObject *other, int op,
+                                   PyTypeObject *(*base_of)(interpref_state *st, PyObject *self));
 /*
  * The one mapping from a failed channel.c status to its exception (channel
  * `id`): CH_NO_MEMORY MemoryError, any other ChannelNotFoundError.  Sets it

@@ -173,21 +173,29 @@ module_exec(PyObject *module)
     return 0;
 }
 
+/* The module state's references, listed once so that traverse and clear
+ * cannot drift apart (a field missed by one would leak or crash). */
+#define STATE_REFERENCES(DO) \
+    DO(InterpreterType) \
+    DO(RecvChannelType) \
+    DO(SendChannelType) \
+    DO(RunFailedError) \
+    DO(ChannelError) \
+    DO(ChannelNotFoundError) \
+    DO(ChannelEmptyError) \
+    DO(ChannelNotEmptyError) \
+    DO(NotReceivedError)
+/* Each needs `st` (and VISIT the arguments of the traverse function) in scope. */
+#define VISIT_REFERENCE(field) Py_VISIT(st->field);
+#define CLEAR_REFERENCE(field) Py_CLEAR(st->field);
+
 static int
 module_traverse(PyObject *module, visitproc visit, void *arg)
 {
     interpref_state *st = PyModule_GetState(module);
     /* GCOVR_EXCL_BR_START: Py_VISIT() returns early only when the visitor
      * fails, which CPython's visitors do only when out of memory. */
-    Py_VISIT(st->InterpreterType);
-    Py_VISIT(st->RecvChannelType);
-    Py_VISIT(st->SendChannelType);
-    Py_VISIT(st->RunFailedError);
-    Py_VISIT(st->ChannelError);
-    Py_VISIT(st->ChannelNotFoundError);
-    Py_VISIT(st->ChannelEmptyError);
-    Py_VISIT(st->ChannelNotEmptyError);
-    Py_VISIT(st->NotReceivedError);
+    STATE_REFERENCES(VISIT_REFERENCE)
     /* GCOVR_EXCL_BR_STOP */
     return 0;
 }
@@ -196,15 +204,7 @@ static int
 module_clear(PyObject *module)
 {
     interpref_state *st = PyModule_GetState(module);
-    Py_CLEAR(st->InterpreterType);
-    Py_CLEAR(st->RecvChannelType);
-    Py_CLEAR(st->SendChannelType);
-    Py_CLEAR(st->RunFailedError);
-    Py_CLEAR(st->ChannelError);
-    Py_CLEAR(st->ChannelNotFoundError);
-    Py_CLEAR(st->ChannelEmptyError);
-    Py_CLEAR(st->ChannelNotEmptyError);
-    Py_CLEAR(st->NotReceivedError);
+    STATE_REFERENCES(CLEAR_REFERENCE)
     return 0;
 }
 

@@ -84,28 +84,34 @@ done:
     return status;
 }
 
-reg_status
-registry_interp_get(int64_t id, void **state)
+/* The read-only look-ups: under the lock, copy out whichever of `state` and
+ * `running` the caller asks for (non-NULL), so the lock-find-copy steps are
+ * written once for both. */
+static reg_status
+look_up(int64_t id, void **state, int (*busy)(void *state), int *running)
 {
     registry_lock();
     interp_entry *e = find(id);
-    if (e != NULL) {
+    if (e != NULL && state != NULL) {
         *state = e->state;
+    }
+    if (e != NULL && running != NULL) {
+        *running = e->is_main || e->running || (!e->closing && busy != NULL && busy(e->state));
     }
     registry_unlock();
     return e ? REG_OK : REG_NOT_FOUND;
 }
 
 reg_status
+registry_interp_get(int64_t id, void **state)
+{
+    return look_up(id, state, NULL, NULL);
+}
+
+reg_status
 registry_interp_is_running(int64_t id, int (*busy)(void *state), int *running)
 {
-    registry_lock();
-    interp_entry *e = find(id);
-    if (e != NULL) {
-        *running = e->is_main || e->running || (!e->closing && busy != NULL && busy(e->state));
-    }
-    registry_unlock();
-    return e ? REG_OK : REG_NOT_FOUND;
+    return look_up(id, NULL, busy, running);
 }
 
 reg_status

@@ -1,9 +1,10 @@
 /*
  * state.c: what every Python-facing file of interpref shares, below all of
  * them in the call graph (tools/ref-call-graph): finding the module state
- * from a type, id arguments and hashes, the current interpreter's id, the
- * mapping from channel and registry statuses to Python exceptions, and
- * importing the module itself in another interpreter.
+ * from a type, id arguments, the slots of the handle types (Interpreter and
+ * the channel ends: dealloc, id, hash, comparison), the current
+ * interpreter's id, the mapping from channel and registry statuses to Python
+ * exceptions, and importing the module itself in another interpreter.
  *
  * It calls no other Python-facing file; the module definition it names
  * (interpref_module, for PyType_GetModuleByDef()) is data of module.c, as in
@@ -37,8 +38,14 @@ interpref_current_id(void)
 }
 
 int
-interpref_parse_id(PyObject *arg, const char *what, int64_t *id)
+interpref_parse_id(PyObject *args, PyObject *kwargs, const char *format, const char *what,
+                   int64_t *id)
 {
+    static char *kwlist[] = {"id", NULL};
+    PyObject *arg;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, format, kwlist, &arg)) {
+        return -1;
+    }
     if (!PyLong_Check(arg)) {
         PyErr_Format(PyExc_TypeError, "%s must be an int, not %.200s", what, Py_TYPE(arg)->tp_name);
         return -1;
@@ -58,16 +65,60 @@ interpref_parse_id(PyObject *arg, const char *what, int64_t *id)
     return 0;
 }
 
-Py_hash_t
-interpref_hash_id(int64_t id)
+/* ---- handles: what Interpreter and channel end objects share ---------- */
+
+int
+interpref_add_type(PyObject *module, PyType_Spec *spec, PyTypeObject **type)
 {
-    PyObject *number = PyLong_FromLongLong(id);
+    *type = (PyTypeObject *)PyType_FromModuleAndSpec(module, spec, NULL);
+    if (*type == NULL || PyModule_AddType(module, *type) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+void
+interpref_handle_dealloc(PyObject *self)
+{
+    PyTypeObject *type = Py_TYPE(self);
+    type->tp_free(self);
+    Py_DECREF(type);
+}
+
+PyObject *
+interpref_handle_get_id(PyObject *self, void *unused)
+{
+    (void)unused;
+    return PyLong_FromLongLong(((interpref_handle *)self)->id);
+}
+
+Py_hash_t
+interpref_handle_hash(PyObject *self)
+{
+    PyObject *number = PyLong_FromLongLong(((interpref_handle *)self)->id);
     if (number == NULL) {
         return -1;
     }
     Py_hash_t hash = PyObject_Hash(number);
     Py_DECREF(number);
     return hash;
+}
+
+PyObject *
+interpref_handle_compare(PyObject *self, PyObject *other, int op,
+                         PyTypeObject *(*base_of)(interpref_state *st, PyObject *self))
+{
+    interpref_state *st = interpref_state_of_type(Py_TYPE(self));
+    /* GCOVR_EXCL_START: cannot fail (interpref_state_of_type() above) */
+    if (st == NULL) {
+        return NULL;
+    }
+    /* GCOVR_EXCL_STOP */
+    if ((op != Py_EQ && op != Py_NE) || !PyObject_TypeCheck(other, base_of(st, self))) {
+        Py_RETURN_NOTIMPLEMENTED;
+    }
+    int equal = ((interpref_handle *)other)->id == ((interpref_handle *)self)->id;
+    return PyBool_FromLong(op == Py_EQ ? equal : !equal);
 }
 
 /* ---- statuses to exceptions: the only place that maps them ------------- */

@@ -79,7 +79,38 @@ recv_now(channel *ch)
     return take(data);
 }
 
+/* Receive on `ch` as `w`, which must register as waiting. */
+static void
+recv_blocked(channel *ch, ch_waiter *w)
+{
+    void *data;
+    ch_free_fn fn;
+    assert_int_equal(channel_recv(ch, w, &data, &fn), CH_WAITING);
+}
+
+/* Send a new item holding `value` without waiting; the status. */
+static ch_status
+send_value(channel *ch, int value)
+{
+    return channel_send(ch, item(value), free_counted, NULL);
+}
+
+/* Wait for `w`, which must end with an item: its value. */
+static int
+wait_received(ch_waiter *w)
+{
+    assert_int_equal(channel_wait(w), CH_OK);
+    return take(w->data);
+}
+
 /* ---- single-threaded behaviour ----------------------------------------- */
+
+/*
+ * The tests below are alike in shape (a channel, a waiter or two, a few calls
+ * and checks), and the duplicates tool pairs them by shape; they are kept
+ * apart on purpose: each walks one scenario, so a failure names it.  The
+ * steps they share are the helpers above.
+ */
 
 static void
 test_ids_grow_and_list_ascending(void **unused)
@@ -127,8 +158,8 @@ test_acquire_unknown_and_destroy_with_items(void **unused)
     assert_int_equal(channel_acquire(id + 100, CH_RECV, MAIN, &again), CH_NOT_FOUND);
     assert_int_equal(channel_acquire(id, CH_RECV, SUB, &again), CH_OK);
     assert_ptr_equal(again, ch);
-    channel_send(ch, item(1), free_counted, NULL);
-    channel_send(ch, item(2), free_counted, NULL);
+    send_value(ch, 1);
+    send_value(ch, 2);
     channel_release(ch, CH_RECV, MAIN);
     channel_release(ch, CH_SEND, MAIN);
     assert_int_equal(freed, 0); /* SUB still holds the receive end */
@@ -147,7 +178,7 @@ test_blocking_send_without_receivers_waits_for_a_later_one(void **unused)
     channel_release(ch, CH_RECV, MAIN);
     ch_waiter w;
     assert_int_equal(channel_send(ch, item(9), free_counted, &w), CH_WAITING); /* queued */
-    assert_int_equal(channel_send(ch, item(3), free_counted, NULL), CH_OK);    /* nowait too */
+    assert_int_equal(send_value(ch, 3), CH_OK);                                /* nowait too */
     assert_int_equal(channel_queued(ch), 2);
     /* A receive end made afterwards from the id takes it and releases the sender. */
     assert_int_equal(channel_acquire(id, CH_RECV, SUB, &later), CH_OK);
@@ -163,19 +194,18 @@ test_blocking_recv_without_senders_waits_for_a_later_one(void **unused)
     (void)unused;
     int64_t id;
     channel *ch = new_channel(&id), *later;
-    channel_send(ch, item(4), free_counted, NULL);
+    send_value(ch, 4);
     channel_release(ch, CH_SEND, MAIN);
     ch_waiter w;
     void *data;
     ch_free_fn fn;
     assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_OK); /* queued items still come */
     assert_int_equal(take(data), 4);
-    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
+    recv_blocked(ch, &w);
     /* A send end made afterwards from the id hands it an object. */
     assert_int_equal(channel_acquire(id, CH_SEND, SUB, &later), CH_OK);
-    assert_int_equal(channel_send(later, item(5), free_counted, NULL), CH_HANDED);
-    assert_int_equal(channel_wait(&w), CH_OK);
-    assert_int_equal(take(w.data), 5);
+    assert_int_equal(send_value(later, 5), CH_HANDED);
+    assert_int_equal(wait_received(&w), 5);
 }
 
 static void
@@ -184,11 +214,9 @@ test_handoff_to_registered_receiver_and_cancel_requeues_at_head(void **unused)
     (void)unused;
     channel *ch = new_channel(NULL);
     ch_waiter w;
-    void *data;
-    ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
-    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_HANDED);
-    assert_int_equal(channel_send(ch, item(2), free_counted, NULL), CH_OK);
+    recv_blocked(ch, &w);
+    assert_int_equal(send_value(ch, 1), CH_HANDED);
+    assert_int_equal(send_value(ch, 2), CH_OK);
     assert_int_equal(channel_queued(ch), 1);
     /* The receiver gives up (a signal) without taking its item: it goes first again. */
     assert_int_equal(channel_cancel(&w), CH_OK);
@@ -203,9 +231,7 @@ test_blocking_send_to_registered_receiver_waits_for_its_return(void **unused)
     (void)unused;
     channel *ch = new_channel(NULL);
     ch_waiter receiver, sender;
-    void *data;
-    ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &receiver, &data, &fn), CH_WAITING);
+    recv_blocked(ch, &receiver);
     assert_int_equal(channel_send(ch, item(8), free_counted, &sender), CH_WAITING);
     /* The receiver is interrupted before returning it: back to the queue, not received. */
     assert_int_equal(channel_cancel(&receiver), CH_OK);
@@ -220,12 +246,9 @@ test_blocking_send_released_when_receiver_returns_handed_item(void **unused)
     (void)unused;
     channel *ch = new_channel(NULL);
     ch_waiter receiver, sender;
-    void *data;
-    ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &receiver, &data, &fn), CH_WAITING);
+    recv_blocked(ch, &receiver);
     assert_int_equal(channel_send(ch, item(9), free_counted, &sender), CH_WAITING);
-    assert_int_equal(channel_wait(&receiver), CH_OK);
-    assert_int_equal(take(receiver.data), 9);
+    assert_int_equal(wait_received(&receiver), 9);
     assert_int_equal(channel_wait(&sender), CH_OK);
 }
 
@@ -235,13 +258,10 @@ test_sender_cancel_while_handed_lets_the_receiver_keep_it(void **unused)
     (void)unused;
     channel *ch = new_channel(NULL);
     ch_waiter receiver, sender;
-    void *data;
-    ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &receiver, &data, &fn), CH_WAITING);
+    recv_blocked(ch, &receiver);
     assert_int_equal(channel_send(ch, item(6), free_counted, &sender), CH_WAITING);
     assert_int_equal(channel_cancel(&sender), CH_HANDED);
-    assert_int_equal(channel_wait(&receiver), CH_OK);
-    assert_int_equal(take(receiver.data), 6);
+    assert_int_equal(wait_received(&receiver), 6);
     assert_int_equal(freed, 0);
 }
 
@@ -251,15 +271,12 @@ test_paused_receiver_takes_no_hand_off_and_resumes(void **unused)
     (void)unused;
     channel *ch = new_channel(NULL);
     ch_waiter w;
-    void *data;
-    ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
+    recv_blocked(ch, &w);
     assert_int_equal(channel_pause(&w), CH_INTERRUPTED);
     /* While its signal handlers run, the receiver is not blocked: no hand-off. */
-    assert_int_equal(channel_send(ch, item(3), free_counted, NULL), CH_OK);
+    assert_int_equal(send_value(ch, 3), CH_OK);
     channel_resume(&w); /* handlers did not raise */
-    assert_int_equal(channel_wait(&w), CH_OK);
-    assert_int_equal(take(w.data), 3);
+    assert_int_equal(wait_received(&w), 3);
 }
 
 static void
@@ -268,13 +285,10 @@ test_pause_after_hand_off_completes_the_receive(void **unused)
     (void)unused;
     channel *ch = new_channel(NULL);
     ch_waiter w;
-    void *data;
-    ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
-    assert_int_equal(channel_send(ch, item(4), free_counted, NULL), CH_HANDED);
+    recv_blocked(ch, &w);
+    assert_int_equal(send_value(ch, 4), CH_HANDED);
     assert_int_equal(channel_pause(&w), CH_OK); /* too late to step aside */
-    assert_int_equal(channel_wait(&w), CH_OK);
-    assert_int_equal(take(w.data), 4);
+    assert_int_equal(wait_received(&w), 4);
 }
 
 static void
@@ -284,22 +298,19 @@ test_paused_receiver_resumes_waiting_without_senders_or_cancels(void **unused)
     int64_t id;
     channel *ch = new_channel(&id), *later;
     ch_waiter w;
-    void *data;
-    ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
+    recv_blocked(ch, &w);
     assert_int_equal(channel_pause(&w), CH_INTERRUPTED);
     channel_release(ch, CH_SEND, MAIN);
     channel_resume(&w); /* no send end left: it waits again all the same */
     assert_int_equal(channel_acquire(id, CH_SEND, SUB, &later), CH_OK);
-    assert_int_equal(channel_send(later, item(7), free_counted, NULL), CH_HANDED);
-    assert_int_equal(channel_wait(&w), CH_OK);
-    assert_int_equal(take(w.data), 7);
+    assert_int_equal(send_value(later, 7), CH_HANDED);
+    assert_int_equal(wait_received(&w), 7);
     ch_waiter v;
     channel *other = new_channel(NULL);
-    assert_int_equal(channel_recv(other, &v, &data, &fn), CH_WAITING);
+    recv_blocked(other, &v);
     assert_int_equal(channel_pause(&v), CH_INTERRUPTED);
     assert_int_equal(channel_cancel(&v), CH_OK); /* handlers raised */
-    assert_int_equal(channel_send(other, item(5), free_counted, NULL), CH_OK);
+    assert_int_equal(send_value(other, 5), CH_OK);
     assert_int_equal(recv_now(other), 5);
 }
 
@@ -309,18 +320,15 @@ test_cancel_of_a_later_receiver_keeps_the_earlier_one_first(void **unused)
     (void)unused;
     channel *ch = new_channel(NULL);
     ch_waiter first, second, third;
-    void *data;
-    ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &first, &data, &fn), CH_WAITING);
-    assert_int_equal(channel_recv(ch, &second, &data, &fn), CH_WAITING);
-    assert_int_equal(channel_recv(ch, &third, &data, &fn), CH_WAITING);
+    recv_blocked(ch, &first);
+    recv_blocked(ch, &second);
+    recv_blocked(ch, &third);
     /* The middle one gives up, then the last: the first is still served first. */
     assert_int_equal(channel_cancel(&second), CH_OK);
     assert_int_equal(channel_cancel(&third), CH_OK);
-    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_HANDED);
-    assert_int_equal(channel_send(ch, item(2), free_counted, NULL), CH_OK); /* nobody left */
-    assert_int_equal(channel_wait(&first), CH_OK);
-    assert_int_equal(take(first.data), 1);
+    assert_int_equal(send_value(ch, 1), CH_HANDED);
+    assert_int_equal(send_value(ch, 2), CH_OK); /* nobody left */
+    assert_int_equal(wait_received(&first), 1);
     assert_int_equal(recv_now(ch), 2);
 }
 
@@ -330,16 +338,13 @@ test_cancel_of_the_oldest_receiver_passes_its_turn_on(void **unused)
     (void)unused;
     channel *ch = new_channel(NULL);
     ch_waiter first, second;
-    void *data;
-    ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &first, &data, &fn), CH_WAITING);
-    assert_int_equal(channel_recv(ch, &second, &data, &fn), CH_WAITING);
+    recv_blocked(ch, &first);
+    recv_blocked(ch, &second);
     assert_int_equal(channel_cancel(&first), CH_OK);
-    assert_int_equal(channel_send(ch, item(3), free_counted, NULL), CH_HANDED);
-    assert_int_equal(channel_wait(&second), CH_OK);
-    assert_int_equal(take(second.data), 3);
+    assert_int_equal(send_value(ch, 3), CH_HANDED);
+    assert_int_equal(wait_received(&second), 3);
     /* The list of blocked receivers is empty again: the next item is queued. */
-    assert_int_equal(channel_send(ch, item(4), free_counted, NULL), CH_OK);
+    assert_int_equal(send_value(ch, 4), CH_OK);
     assert_int_equal(recv_now(ch), 4);
 }
 
@@ -349,19 +354,15 @@ test_resumed_receiver_queues_behind_one_that_blocked_meanwhile(void **unused)
     (void)unused;
     channel *ch = new_channel(NULL);
     ch_waiter interrupted, later;
-    void *data;
-    ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &interrupted, &data, &fn), CH_WAITING);
+    recv_blocked(ch, &interrupted);
     assert_int_equal(channel_pause(&interrupted), CH_INTERRUPTED);
     /* While its handlers run, another receiver blocks: it is now the oldest. */
-    assert_int_equal(channel_recv(ch, &later, &data, &fn), CH_WAITING);
+    recv_blocked(ch, &later);
     channel_resume(&interrupted);
-    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_HANDED);
-    assert_int_equal(channel_send(ch, item(2), free_counted, NULL), CH_HANDED);
-    assert_int_equal(channel_wait(&later), CH_OK);
-    assert_int_equal(take(later.data), 1);
-    assert_int_equal(channel_wait(&interrupted), CH_OK);
-    assert_int_equal(take(interrupted.data), 2);
+    assert_int_equal(send_value(ch, 1), CH_HANDED);
+    assert_int_equal(send_value(ch, 2), CH_HANDED);
+    assert_int_equal(wait_received(&later), 1);
+    assert_int_equal(wait_received(&interrupted), 2);
 }
 
 static void
@@ -370,11 +371,9 @@ test_cancelled_receiver_gets_nothing(void **unused)
     (void)unused;
     channel *ch = new_channel(NULL);
     ch_waiter w;
-    void *data;
-    ch_free_fn fn;
-    assert_int_equal(channel_recv(ch, &w, &data, &fn), CH_WAITING);
+    recv_blocked(ch, &w);
     assert_int_equal(channel_cancel(&w), CH_OK);
-    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_OK); /* queued, not handed */
+    assert_int_equal(send_value(ch, 1), CH_OK); /* queued, not handed */
     assert_int_equal(recv_now(ch), 1);
 }
 
@@ -384,9 +383,9 @@ test_cancelled_sender_withdraws_its_item(void **unused)
     (void)unused;
     channel *ch = new_channel(NULL);
     ch_waiter w;
-    channel_send(ch, item(1), free_counted, NULL);
+    send_value(ch, 1);
     assert_int_equal(channel_send(ch, item(2), free_counted, &w), CH_WAITING);
-    channel_send(ch, item(3), free_counted, NULL);
+    send_value(ch, 3);
     assert_int_equal(channel_cancel(&w), CH_OK);
     assert_int_equal(freed, 1);
     assert_int_equal(recv_now(ch), 1);
@@ -412,8 +411,8 @@ test_forget_interp_destroys_the_channels_only_it_held(void **unused)
     int64_t id, other_id, shared_id;
     channel *ch = new_channel(&id), *other = new_channel(&other_id), *sub_end;
     channel *shared = new_channel(&shared_id);
-    channel_send(ch, item(1), free_counted, NULL);
-    channel_send(shared, item(2), free_counted, NULL);
+    send_value(ch, 1);
+    send_value(shared, 2);
     assert_int_equal(channel_acquire(id, CH_RECV, SUB, &sub_end), CH_OK);
     assert_int_equal(channel_acquire(shared_id, CH_SEND, SUB, &sub_end), CH_OK);
     channel_release(ch, CH_RECV, MAIN);
@@ -437,7 +436,7 @@ test_release_after_forget_interp_changes_nothing(void **unused)
     int64_t id;
     channel *ch = new_channel(&id), *sub_end;
     assert_int_equal(channel_acquire(id, CH_RECV, SUB, &sub_end), CH_OK);
-    channel_send(ch, item(1), free_counted, NULL);
+    send_value(ch, 1);
     /* SUB was destroyed (its references dropped at once); its end object
      * is deallocated afterwards and releases a reference it no longer has. */
     channel_forget_interp(SUB);
@@ -462,7 +461,7 @@ test_items_without_a_free_function_are_left_alone(void **unused)
     /* Data the channel does not own (no free function): destroying the
      * channel frees only its own record of the item. */
     assert_int_equal(channel_send(ch, &static_item, NULL, NULL), CH_OK);
-    assert_int_equal(channel_send(ch, item(2), free_counted, NULL), CH_OK);
+    assert_int_equal(send_value(ch, 2), CH_OK);
     channel_release(ch, CH_RECV, MAIN);
     channel_release(ch, CH_SEND, MAIN);
     assert_int_equal(freed, 1);
@@ -562,7 +561,7 @@ test_blocked_receiver_woken_by_send_nowait(void **unused)
     (void)unused;
     blocked_call call = {.ch = new_channel(NULL)};
     pthread_t t = start(blocked_receiver, &call);
-    assert_int_equal(channel_send(call.ch, item(42), free_counted, NULL), CH_HANDED);
+    assert_int_equal(send_value(call.ch, 42), CH_HANDED);
     finish(t, &call);
     assert_int_equal(call.wait_status, CH_OK);
     assert_int_equal(call.value, 42);
@@ -614,7 +613,7 @@ test_blocked_receiver_keeps_waiting_when_senders_vanish(void **unused)
     assert_int_equal(call.wait_status, STILL_WAITING);
     channel *later;
     assert_int_equal(channel_acquire(id, CH_SEND, SUB, &later), CH_OK);
-    assert_int_equal(channel_send(later, item(8), free_counted, NULL), CH_HANDED);
+    assert_int_equal(send_value(later, 8), CH_HANDED);
     finish(t, &call);
     assert_int_equal(call.wait_status, CH_OK);
     assert_int_equal(call.value, 8);
@@ -628,8 +627,8 @@ test_receivers_served_oldest_first(void **unused)
     blocked_call first = {.ch = ch}, second = {.ch = ch};
     pthread_t t1 = start(blocked_receiver, &first);
     pthread_t t2 = start(blocked_receiver, &second);
-    assert_int_equal(channel_send(ch, item(1), free_counted, NULL), CH_HANDED);
-    assert_int_equal(channel_send(ch, item(2), free_counted, NULL), CH_HANDED);
+    assert_int_equal(send_value(ch, 1), CH_HANDED);
+    assert_int_equal(send_value(ch, 2), CH_HANDED);
     finish(t1, &first);
     finish(t2, &second);
     assert_int_equal(first.value, 1);

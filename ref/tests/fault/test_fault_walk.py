@@ -179,6 +179,13 @@ def check(cond, what):
         raise Findings(what)
 
 
+def queue_all(send, objects, where):
+    """send_nowait() each of `objects` to a channel no receiver waits on:
+    each must be queued (False), `where` names the channel in the finding."""
+    for obj in objects:
+        check(send.send_nowait(obj) is False, 'send_nowait() %s is not False' % where)
+
+
 def describe(value):
     text = repr(value)
     return text if len(text) < 60 else text[:57] + '...'
@@ -232,8 +239,7 @@ def workload(ctx):
     r, s = ctx.channel('local')
     r_other, s_other = ctx.channel('other')
     objects = VALUES + [r_other, s_other]
-    for obj in objects:
-        check(s.send_nowait(obj) is False, 'send_nowait() with no receiver is not False')
+    queue_all(s, objects, 'with no receiver')
     for obj in objects:
         got = r.recv_nowait(MISSING)
         check(same(got, obj), 'local: sent %s, received %s' % (describe(obj), describe(got)))
@@ -245,8 +251,7 @@ def workload(ctx):
     to_sub_r, to_sub_s = ctx.channel('to_sub')
     from_sub_r, from_sub_s = ctx.channel('from_sub')
     objects = VALUES + [r_other, s_other]
-    for obj in objects:
-        check(to_sub_s.send_nowait(obj) is False, 'send_nowait() to the sub is not False')
+    queue_all(to_sub_s, objects, 'to the sub')
     chans = sorted(end.id for end in ctx.ends if type(end) is interpreters.RecvChannel)
     a.run(SUB_ECHO.format(count=len(objects), ids=[main.id, a.id, b.id], chans=chans),
           channels=(to_sub_r, from_sub_s))

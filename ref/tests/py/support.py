@@ -79,9 +79,39 @@ def new_interpreter(testcase, **kwargs):
     return interp
 
 
+def new_interpreter_holding(testcase, channels):
+    """new_interpreter(), whose __main__ holds `channels`, a pair of a
+    RecvChannel and a SendChannel (either may be None), as `held`."""
+    interp = new_interpreter(testcase)
+    interp.run('held = channels', channels=channels)
+    return interp
+
+
+def channel_only_a_sub_holds(testcase, queued=()):
+    """A new channel with `queued` sent to it, whose ends only a new sub
+    holds (new_interpreter_holding()), main none: (interp, channel id).
+    Checks that the channel is alive."""
+    recv, send = interpref.create_channel()
+    cid = recv.id
+    interp = new_interpreter_holding(testcase, (recv, send))
+    for obj in queued:
+        send.send_nowait(obj)
+    del recv, send
+    testcase.assertIn(cid, channel_ids())
+    return interp, cid
+
+
 def close_if_alive(interp):
     if interp in interpref.list_all():
         interp.close()
+
+
+def assert_type_errors(testcase, func, *arg_tuples):
+    """func(*args) raises TypeError for every `args` of arg_tuples (wrong
+    argument counts and the like)."""
+    for args in arg_tuples:
+        with testcase.assertRaises(TypeError):
+            func(*args)
 
 
 def channel_ids():
@@ -127,10 +157,13 @@ class Call:
                        '%s completed instead of blocking (result %r, error %r)'
                        % (what, self.result, self.error))
 
-    def join(self):
-        self.thread.join(JOIN_TIMEOUT)
+    def join(self, timeout=JOIN_TIMEOUT):
+        """Join within `timeout` (the stress tests allow longer); a thread
+        still alive then fails the test."""
+        self.thread.join(timeout)
         self.hung = self.thread.is_alive()
-        self.testcase.assertFalse(self.hung, 'thread still alive after %s s' % JOIN_TIMEOUT)
+        self.testcase.assertFalse(self.hung, 'thread %s still alive after %s s'
+                                  % (self.thread.name, timeout))
         return self
 
     def value(self):
@@ -155,6 +188,33 @@ class Call:
             raise AssertionError('thread %s still alive at cleanup' % self.thread.name)
 
 
+def blocked(testcase, what, func, *args):
+    """A Call of func(*args) that must block: Call.assert_blocked(what)."""
+    call = Call(testcase, func, *args)
+    call.assert_blocked(what)
+    return call
+
+
+def new_channel_blocked_in(testcase, method, *args):
+    """A new channel and a Call, that must block (blocked()), of its
+    RecvChannel's recv() or its SendChannel's send(*args) (`method`: 'recv'
+    or 'send').  Returns (recv, send, call)."""
+    recv, send = interpref.create_channel()
+    end = recv if method == 'recv' else send
+    return recv, send, blocked(testcase, method + '()', getattr(end, method), *args)
+
+
+def blocked_run(testcase, interp, then=''):
+    """A run() in interp from a new thread, blocked in recv() on a new channel
+    (checked with Call.assert_blocked('run()')) until something is sent to
+    the SendChannel returned with it; the code `then` runs after the recv().
+    Returns (call, send)."""
+    recv, send = interpref.create_channel()
+    call = blocked(testcase, 'run()', lambda: interp.run(
+        'channels[0].recv()\n' + then + 'del channels', channels=(recv, None)))
+    return call, send
+
+
 def run_and_collect(interp, code, inbox=None):
     """Run `code` in interp and return everything it sent, in order.
 
@@ -167,6 +227,17 @@ def run_and_collect(interp, code, inbox=None):
     interp.run('import interpref\ninbox, out = channels\n' + code
                + '\ndel inbox, out, channels\n', channels=(inbox, send))
     return drain(recv)
+
+
+def raised_inside(interp, statement, setup=''):
+    """Run `setup`, then `statement`, in interp (as run_and_collect() does):
+    everything they sent to `out`, then the name of the type of the exception
+    the statement raised, or 'no exception'."""
+    return run_and_collect(interp, setup + '\ntry:\n    ' + statement + '\n'
+                           'except BaseException as exc:\n'
+                           '    out.send_nowait(type(exc).__name__)\n'
+                           'else:\n'
+                           "    out.send_nowait('no exception')\n")
 
 
 def drain(recv):

@@ -168,10 +168,7 @@ class EndObjectTests(unittest.TestCase):
     def test_wrong_argument_count(self):
         for cls in (interpref.RecvChannel, interpref.SendChannel):
             with self.subTest(cls=cls.__name__):
-                with self.assertRaises(TypeError):
-                    cls()
-                with self.assertRaises(TypeError):
-                    cls(1, 2)
+                support.assert_type_errors(self, cls, (), (1, 2))
 
     def test_id_beyond_int64(self):
         # SPEC CH-END-5: either an unknown id (ChannelNotFoundError on use)
@@ -353,10 +350,7 @@ class SendRecvTests(unittest.TestCase):
         recv, send = interpref.create_channel()
         for method in (send.send, send.send_nowait):
             with self.subTest(method=method.__name__):
-                with self.assertRaises(TypeError):
-                    method()
-                with self.assertRaises(TypeError):
-                    method(1, 2)
+                support.assert_type_errors(self, method, (), (1, 2))
         self.assertIs(recv.recv_nowait(SENTINEL), SENTINEL)
 
     def test_send_nowait_returns_false_without_a_blocked_receiver(self):
@@ -366,9 +360,7 @@ class SendRecvTests(unittest.TestCase):
         self.assertEqual(drain(recv), [0, 1, 2])
 
     def test_send_nowait_true_when_a_receiver_is_blocked(self):
-        recv, send = interpref.create_channel()
-        call = support.Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        recv, send, call = support.new_channel_blocked_in(self, 'recv')
         self.assertIs(send.send_nowait('handed'), True)
         self.assertEqual(call.value(), 'handed')
         # Handed over, not queued as well.
@@ -378,9 +370,7 @@ class SendRecvTests(unittest.TestCase):
         self.assertEqual(recv.recv_nowait(), 'queued')
 
     def test_send_to_a_blocked_receiver_returns_at_once(self):
-        recv, send = interpref.create_channel()
-        call = support.Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        recv, send, call = support.new_channel_blocked_in(self, 'recv')
         self.assertIsNone(send.send('direct'))   # would block forever if not received
         self.assertEqual(call.value(), 'direct')
 
@@ -405,24 +395,19 @@ class SendRecvTests(unittest.TestCase):
             call.value()
 
     def test_send_blocks_until_received(self):
-        recv, send = interpref.create_channel()
-        call = support.Call(self, send.send, 'waiting')
-        call.assert_blocked('send()')
+        recv, send, call = support.new_channel_blocked_in(self, 'send', 'waiting')
         self.assertEqual(recv.recv(), 'waiting')
         self.assertIsNone(call.value())
 
     def test_send_is_received_by_recv_nowait(self):
-        recv, send = interpref.create_channel()
-        call = support.Call(self, send.send, 'polled')
-        call.assert_blocked('send()')
+        recv, send, call = support.new_channel_blocked_in(self, 'send', 'polled')
         self.assertEqual(recv.recv_nowait(), 'polled')
         self.assertIsNone(call.value())
 
     def test_send_and_send_nowait_share_one_fifo(self):
         recv, send = interpref.create_channel()
         send.send_nowait(1)
-        call = support.Call(self, send.send, 2)
-        call.assert_blocked('send()')
+        call = support.blocked(self, 'send()', send.send, 2)
         send.send_nowait(3)
         self.assertEqual([recv.recv(), recv.recv(), recv.recv()], [1, 2, 3])
         self.assertIsNone(call.value())
@@ -474,8 +459,7 @@ class NoOtherEndTests(unittest.TestCase):
         recv, send = interpref.create_channel()
         cid = recv.id
         del recv
-        call = support.Call(self, send.send, 'late')
-        call.assert_blocked('send()')
+        call = support.blocked(self, 'send()', send.send, 'late')
         self.assertIn(cid, channel_ids())   # send is alive
         self.assertEqual(interpref.RecvChannel(cid).recv(), 'late')
         self.assertIsNone(call.value())
@@ -491,8 +475,7 @@ class NoOtherEndTests(unittest.TestCase):
         recv, send = interpref.create_channel()
         cid = recv.id
         del send
-        call = support.Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        call = support.blocked(self, 'recv()', recv.recv)
         self.assertIn(cid, channel_ids())   # recv is alive
         self.assertIs(interpref.SendChannel(cid).send_nowait('late'), True)
         self.assertEqual(call.value(), 'late')
@@ -502,8 +485,7 @@ class NoOtherEndTests(unittest.TestCase):
         recv, send = interpref.create_channel()
         cid = recv.id
         del recv
-        call = support.Call(self, send.send, 'to the sub')
-        call.assert_blocked('send()')
+        call = support.blocked(self, 'send()', send.send, 'to the sub')
         got = run_and_collect(interp, 'out.send_nowait(interpref.RecvChannel(%d).recv())' % cid)
         self.assertEqual(got, ['to the sub'])
         self.assertIsNone(call.value())
@@ -516,8 +498,7 @@ class NoOtherEndTests(unittest.TestCase):
         del send
         self.assertEqual(recv.recv(), 1)
         self.assertEqual(recv.recv(), 2)
-        call = support.Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        call = support.blocked(self, 'recv()', recv.recv)
         interpref.SendChannel(cid).send('three')
         self.assertEqual(call.value(), 'three')
 
@@ -532,8 +513,7 @@ class NoOtherEndTests(unittest.TestCase):
         recv, send = interpref.create_channel()
         interp.run('import interpref\nkept = channels[0]', channels=(recv, None))
         del recv
-        call = support.Call(self, send.send, 'to the sub')
-        call.assert_blocked('send()')
+        call = support.blocked(self, 'send()', send.send, 'to the sub')
         self.assertEqual(run_and_collect(interp, 'out.send_nowait(kept.recv())'),
                          ['to the sub'])
         self.assertIsNone(call.value())
@@ -543,13 +523,17 @@ class NoOtherEndTests(unittest.TestCase):
         recv, send = interpref.create_channel()
         interp.run('kept = channels[1]', channels=(None, send))
         del send
-        call = support.Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        call = support.blocked(self, 'recv()', recv.recv)
         interp.run("kept.send_nowait('from the sub')")
         self.assertEqual(call.value(), 'from the sub')
 
 
 class LifetimeTests(unittest.TestCase):
+    """A channel lives while any end of it exists (SPEC LIFE-CH-2).  The tests
+    are alike in shape (make a channel, note its id, drop main's ends at some
+    point, check the listing), and the duplicates tool pairs some of them;
+    they are kept apart on purpose: where each drops which end is what it
+    checks."""
 
     def test_destroyed_when_no_end_remains(self):
         recv, send = interpref.create_channel()
@@ -621,12 +605,7 @@ class LifetimeTests(unittest.TestCase):
         self.assertNotIn(cid, channel_ids())
 
     def test_ends_in_a_sub_keep_it_alive(self):
-        interp = new_interpreter(self)
-        recv, send = interpref.create_channel()
-        cid = recv.id
-        interp.run('held = channels', channels=(recv, send))
-        del recv, send
-        self.assertIn(cid, channel_ids())
+        interp, cid = support.channel_only_a_sub_holds(self)
         interp.run("held[1].send_nowait('inside')")
         got = run_and_collect(interp, 'out.send_nowait(held[0].recv())')
         self.assertEqual(got, ['inside'])
@@ -634,13 +613,7 @@ class LifetimeTests(unittest.TestCase):
         self.assertNotIn(cid, channel_ids())
 
     def test_closing_the_sub_releases_its_ends(self):
-        interp = interpref.create()
-        self.addCleanup(support.close_if_alive, interp)
-        recv, send = interpref.create_channel()
-        cid = recv.id
-        interp.run('held = channels', channels=(recv, send))
-        del recv, send
-        self.assertIn(cid, channel_ids())
+        interp, cid = support.channel_only_a_sub_holds(self)
         interp.close()
         self.assertNotIn(cid, channel_ids())
 
@@ -719,13 +692,7 @@ class CloseWithQueuedObjectsTests(unittest.TestCase):
         self.assertNotIn(cid, channel_ids())
 
     def test_close_destroys_the_channel_when_main_dropped_its_ends(self):
-        interp = new_interpreter(self)
-        recv, send = interpref.create_channel()
-        cid = recv.id
-        interp.run('held = channels', channels=(recv, send))
-        send.send_nowait('queued')
-        del recv, send
-        self.assertIn(cid, channel_ids())
+        interp, cid = support.channel_only_a_sub_holds(self, queued=['queued'])
         interp.close()
         self.assertNotIn(cid, channel_ids())
         with self.assertRaises(interpref.ChannelNotFoundError):
@@ -743,8 +710,7 @@ class CloseWithQueuedObjectsTests(unittest.TestCase):
     def test_ends_held_by_garbage_go_with_the_sub(self):
         # The sub's last references to both ends are in an unreachable cycle:
         # ending the sub frees them and the channel with them.
-        interp = interpref.create()
-        self.addCleanup(support.close_if_alive, interp)
+        interp = new_interpreter(self)
         recv, send = interpref.create_channel()
         cid = recv.id
         interp.run("""if True:
@@ -763,18 +729,15 @@ class CloseWithQueuedObjectsTests(unittest.TestCase):
         self.assertNotIn(cid, channel_ids())
 
     def test_a_channel_with_an_end_in_another_interpreter_survives(self):
-        interp = interpref.create()
-        self.addCleanup(support.close_if_alive, interp)
         recv, send = interpref.create_channel()
-        interp.run('held = channels', channels=(recv, send))
+        interp = support.new_interpreter_holding(self, (recv, send))
         send.send_nowait('survives')
         del send      # main keeps only the RecvChannel
         interp.close()
         self.assertEqual(recv.recv_nowait(), 'survives')
 
     def test_close_of_a_sub_with_an_empty_channel(self):
-        interp = interpref.create()
-        self.addCleanup(support.close_if_alive, interp)
+        interp = new_interpreter(self)
         got = run_and_collect(interp, """if True:
             kept = interpref.create_channel()
             kept[1].send_nowait(1)

@@ -218,10 +218,7 @@ class ListAllTests(unittest.TestCase):
         handleless_id = interpref.create().id
         self.addCleanup(support.close_if_alive, interpref.Interpreter(handleless_id))
         gc.collect()
-        recv, send = interpref.create_channel()
-        call = support.Call(self, lambda: running.run('channels[0].recv()\ndel channels',
-                                                      channels=(recv, None)))
-        call.assert_blocked('run()')
+        call, send = support.blocked_run(self, running)
         listed = ids(interpref.list_all())
         send.send(None)
         call.value()
@@ -330,10 +327,7 @@ class HandleTests(unittest.TestCase):
             handle.is_running()
 
     def test_missing_or_extra_arguments(self):
-        with self.assertRaises(TypeError):
-            interpref.Interpreter()
-        with self.assertRaises(TypeError):
-            interpref.Interpreter(1, 2)
+        support.assert_type_errors(self, interpref.Interpreter, (), (1, 2))
 
     def test_id_is_read_only(self):
         interp = interpref.Interpreter(4)
@@ -438,10 +432,7 @@ class IsRunningTests(unittest.TestCase):
 
     def test_running_while_a_run_executes_in_another_thread(self):
         interp = new_interpreter(self)
-        recv, send = interpref.create_channel()
-        call = support.Call(self, lambda: interp.run('channels[0].recv()\ndel channels',
-                                                     channels=(recv, None)))
-        call.assert_blocked('run()')
+        call, send = support.blocked_run(self, interp)
         self.assertIs(interp.is_running(), True)
         send.send(None)
         call.value()
@@ -504,32 +495,14 @@ class CloseTests(unittest.TestCase):
 
     def test_close_main_from_a_subinterpreter_is_a_runtime_error(self):
         interp = new_interpreter(self)
-        got = run_and_collect(interp, """if True:
-            try:
-                interpref.get_main().close()
-            except (interpref.RunFailedError, interpref.ChannelError) as exc:
-                out.send_nowait('wrong: ' + type(exc).__name__)
-            except RuntimeError as exc:
-                out.send_nowait(type(exc).__name__)
-            else:
-                out.send_nowait('closed')
-            """)
+        got = support.raised_inside(interp, 'interpref.get_main().close()')
         self.assertEqual(got, ['RuntimeError'])
         self.assertIn(interpref.get_main(), interpref.list_all())
 
     def test_close_current_is_a_runtime_error(self):
         interp = new_interpreter(self)
-        got = run_and_collect(interp, """if True:
-            kept = 'globals survive'
-            try:
-                interpref.get_current().close()
-            except (interpref.RunFailedError, interpref.ChannelError) as exc:
-                out.send_nowait('wrong: ' + type(exc).__name__)
-            except RuntimeError as exc:
-                out.send_nowait(type(exc).__name__)
-            else:
-                out.send_nowait('closed')
-            """)
+        got = support.raised_inside(interp, 'interpref.get_current().close()',
+                                    setup="kept = 'globals survive'")
         self.assertEqual(got, ['RuntimeError'])
         self.assertIn(interp, interpref.list_all())
         self.assertEqual(run_and_collect(interp, 'out.send_nowait(kept)'), ['globals survive'])

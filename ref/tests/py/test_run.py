@@ -129,22 +129,13 @@ class RunTests(unittest.TestCase):
 
     def test_run_in_own_interpreter_is_a_runtime_error(self):
         interp = new_interpreter(self)
-        got = run_and_collect(interp, """if True:
-            try:
-                interpref.get_current().run('out.send_nowait("nested ran")')
-            except interpref.RunFailedError:
-                out.send_nowait('RunFailedError')
-            except RuntimeError:
-                out.send_nowait('RuntimeError')
-            """)
+        got = support.raised_inside(
+            interp, 'interpref.get_current().run(\'out.send_nowait("nested ran")\')')
         self.assertEqual(got, ['RuntimeError'])
 
     def test_run_in_a_busy_interpreter_is_a_runtime_error(self):
         interp = new_interpreter(self)
-        recv, send = interpref.create_channel()
-        call = support.Call(self, lambda: interp.run('channels[0].recv()\ndel channels',
-                                                     channels=(recv, None)))
-        call.assert_blocked('run()')
+        call, send = support.blocked_run(self, interp)
         with self.assertRaises(RuntimeError) as cm:
             interp.run('ran = 1')
         self.assertNotIsInstance(cm.exception, interpref.RunFailedError)
@@ -177,6 +168,18 @@ class RunFailedTests(unittest.TestCase):
         with self.assertRaises(interpref.RunFailedError) as cm:
             interp.run(source)
         return cm.exception
+
+    def assert_failure(self, source, type_name, msg=None, text=None, interp=None):
+        """Running `source` in `interp` (default: a new interpreter) raises
+        RunFailedError with this type_name, and this msg and str() where
+        given.  Returns the exception."""
+        exc = self.failure(interp or new_interpreter(self), source)
+        self.assertEqual(exc.type_name, type_name)
+        if msg is not None:
+            self.assertEqual(exc.msg, msg)
+        if text is not None:
+            self.assertEqual(str(exc), text)
+        return exc
 
     def test_builtin_exception(self):
         interp = new_interpreter(self)
@@ -218,35 +221,24 @@ class RunFailedTests(unittest.TestCase):
         self.assertIn('ValueError', str(exc))
 
     def test_custom_exception_class_is_qualified(self):
-        interp = new_interpreter(self)
-        exc = self.failure(interp, "class MyErr(Exception):\n    pass\nraise MyErr('x')")
-        self.assertEqual(exc.type_name, '__main__.MyErr')
-        self.assertEqual(exc.msg, 'x')
-        self.assertEqual(str(exc), '__main__.MyErr: x')
+        self.assert_failure("class MyErr(Exception):\n    pass\nraise MyErr('x')",
+                            '__main__.MyErr', msg='x', text='__main__.MyErr: x')
 
     def test_nested_custom_class_uses_qualname(self):
-        interp = new_interpreter(self)
-        exc = self.failure(interp, "class Outer:\n    class Inner(LookupError):\n        pass\n"
-                                   "raise Outer.Inner('deep')")
-        self.assertEqual(exc.type_name, '__main__.Outer.Inner')
-        self.assertEqual(str(exc), '__main__.Outer.Inner: deep')
+        self.assert_failure("class Outer:\n    class Inner(LookupError):\n        pass\n"
+                            "raise Outer.Inner('deep')",
+                            '__main__.Outer.Inner', text='__main__.Outer.Inner: deep')
 
     def test_exception_class_whose_module_is_not_a_str(self):
-        interp = new_interpreter(self)
-        exc = self.failure(interp, "class Odd(Exception):\n"
-                                   "    __module__ = 42\n"
-                                   "raise Odd('odd')")
-        self.assertEqual(exc.type_name, 'Odd')
-        self.assertEqual(exc.msg, 'odd')
+        self.assert_failure("class Odd(Exception):\n"
+                            "    __module__ = 42\n"
+                            "raise Odd('odd')", 'Odd', msg='odd')
 
     def test_exception_class_without_a_module(self):
         # type() takes __module__ from the caller's __name__: here there is none.
-        interp = new_interpreter(self)
-        exc = self.failure(interp, "ns = {'__builtins__': __builtins__}\n"
-                                   "exec(\"Bare = type('Bare', (Exception,), {})\", ns)\n"
-                                   "raise ns['Bare']('bare')")
-        self.assertEqual(exc.type_name, 'Bare')
-        self.assertEqual(exc.msg, 'bare')
+        self.assert_failure("ns = {'__builtins__': __builtins__}\n"
+                            "exec(\"Bare = type('Bare', (Exception,), {})\", ns)\n"
+                            "raise ns['Bare']('bare')", 'Bare', msg='bare')
 
     def test_exception_from_a_library_module(self):
         interp = new_interpreter(self)
@@ -256,40 +248,30 @@ class RunFailedTests(unittest.TestCase):
         self.assertIn(exc.msg, str(exc))
 
     def test_interpref_exception_inside(self):
-        interp = new_interpreter(self)
-        exc = self.failure(interp, "import interpref\ninterpref.RecvChannel(10**9).recv()")
-        self.assertEqual(exc.type_name, 'interpref.ChannelNotFoundError')
+        self.assert_failure("import interpref\ninterpref.RecvChannel(10**9).recv()",
+                            'interpref.ChannelNotFoundError')
 
     def test_system_exit(self):
         interp = new_interpreter(self)
-        exc = self.failure(interp, 'raise SystemExit(3)')
-        self.assertEqual(exc.type_name, 'SystemExit')
-        self.assertEqual(exc.msg, '3')
-        self.assertEqual(str(exc), 'SystemExit: 3')
-        exc = self.failure(interp, 'import sys\nsys.exit()')
-        self.assertEqual(exc.type_name, 'SystemExit')
-        self.assertEqual(exc.msg, '')
+        self.assert_failure('raise SystemExit(3)', 'SystemExit', msg='3', text='SystemExit: 3',
+                            interp=interp)
+        self.assert_failure('import sys\nsys.exit()', 'SystemExit', msg='', interp=interp)
         # The process and the interpreter are still alive.
         self.assertIn(interp, interpref.list_all())
         self.assertEqual(run_and_collect(interp, 'out.send_nowait(1)'), [1])
 
     def test_keyboard_interrupt(self):
         interp = new_interpreter(self)
-        exc = self.failure(interp, 'raise KeyboardInterrupt')
-        self.assertEqual(exc.type_name, 'KeyboardInterrupt')
-        self.assertEqual(exc.msg, '')
+        self.assert_failure('raise KeyboardInterrupt', 'KeyboardInterrupt', msg='', interp=interp)
         self.assertEqual(run_and_collect(interp, 'out.send_nowait(1)'), [1])
 
     def test_base_exception_subclass(self):
-        interp = new_interpreter(self)
-        exc = self.failure(interp, "class Stop(BaseException):\n    pass\nraise Stop('s')")
-        self.assertEqual(exc.type_name, '__main__.Stop')
-        self.assertEqual(exc.msg, 's')
+        self.assert_failure("class Stop(BaseException):\n    pass\nraise Stop('s')",
+                            '__main__.Stop', msg='s')
 
     def test_syntax_error_in_the_source(self):
         interp = new_interpreter(self)
-        exc = self.failure(interp, 'ran = 1\ndef (:\n')
-        self.assertEqual(exc.type_name, 'SyntaxError')
+        exc = self.assert_failure('ran = 1\ndef (:\n', 'SyntaxError', interp=interp)
         self.assertTrue(str(exc).startswith('SyntaxError: '), str(exc))
         self.assertIn('SyntaxError', exc.formatted)
         # Nothing of the source ran.
@@ -298,23 +280,20 @@ class RunFailedTests(unittest.TestCase):
     def test_null_character_in_the_source(self):
         # SPEC INTERP-RUN-13: source that does not compile is a failure of the run.
         interp = new_interpreter(self)
-        exc = self.failure(interp, 'ran = 1\n\0\n')
-        self.assertEqual(exc.type_name, 'SyntaxError')
+        self.assert_failure('ran = 1\n\0\n', 'SyntaxError', interp=interp)
         self.assertFalse(ran(interp))
 
     def test_indentation_error_in_the_source(self):
         interp = new_interpreter(self)
-        exc = self.failure(interp, 'ran = 1\nif True:\npass\n')
-        self.assertEqual(exc.type_name, 'IndentationError')
+        self.assert_failure('ran = 1\nif True:\npass\n', 'IndentationError', interp=interp)
         self.assertFalse(ran(interp))
 
     def test_exception_whose_str_raises(self):
         interp = new_interpreter(self)
-        exc = self.failure(interp, "class Weird(Exception):\n"
-                                   "    def __str__(self):\n"
-                                   "        raise TypeError('no str for you')\n"
-                                   "raise Weird('hidden')")
-        self.assertEqual(exc.type_name, '__main__.Weird')
+        exc = self.assert_failure("class Weird(Exception):\n"
+                                  "    def __str__(self):\n"
+                                  "        raise TypeError('no str for you')\n"
+                                  "raise Weird('hidden')", '__main__.Weird', interp=interp)
         self.assertIn('__main__.Weird', str(exc))
         self.assertIs(type(exc.msg), str)
         self.assertIs(type(exc.formatted), str)
@@ -323,12 +302,11 @@ class RunFailedTests(unittest.TestCase):
 
     def test_exception_whose_repr_and_str_raise(self):
         interp = new_interpreter(self)
-        exc = self.failure(interp, "class Weird(Exception):\n"
-                                   "    def __str__(self):\n"
-                                   "        raise SystemExit('not from str')\n"
-                                   "    __repr__ = __str__\n"
-                                   "raise Weird()")
-        self.assertEqual(exc.type_name, '__main__.Weird')
+        self.assert_failure("class Weird(Exception):\n"
+                            "    def __str__(self):\n"
+                            "        raise SystemExit('not from str')\n"
+                            "    __repr__ = __str__\n"
+                            "raise Weird()", '__main__.Weird', interp=interp)
         self.assertIn(interp, interpref.list_all())
         self.assertEqual(run_and_collect(interp, 'out.send_nowait(1)'), [1])
 
@@ -420,14 +398,7 @@ class NestedRunTests(unittest.TestCase):
 
     def test_run_in_main_from_a_sub_is_refused(self):
         interp = new_interpreter(self)
-        got = run_and_collect(interp, """if True:
-            try:
-                interpref.get_main().run('pass')
-            except interpref.RunFailedError:
-                out.send_nowait('RunFailedError')
-            except RuntimeError:
-                out.send_nowait('RuntimeError')
-            """)
+        got = support.raised_inside(interp, "interpref.get_main().run('pass')")
         self.assertEqual(got, ['RuntimeError'])
 
     def test_caller_of_a_nested_run_cannot_be_entered(self):

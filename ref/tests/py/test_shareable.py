@@ -104,10 +104,7 @@ class IsShareableTests(unittest.TestCase):
         self.assertIs(interpref.is_shareable(Unfriendly()), False)
 
     def test_argument_count(self):
-        with self.assertRaises(TypeError):
-            interpref.is_shareable()
-        with self.assertRaises(TypeError):
-            interpref.is_shareable(1, 2)
+        support.assert_type_errors(self, interpref.is_shareable, (), (1, 2))
 
     def test_predicts_send_nowait_exactly(self):
         recv, send = interpref.create_channel()
@@ -166,9 +163,7 @@ class NotShareableTests(unittest.TestCase):
         self.assertIs(recv.recv_nowait(SENTINEL), SENTINEL)
 
     def test_refused_object_does_not_reach_a_blocked_receiver(self):
-        recv, send = interpref.create_channel()
-        call = support.Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        recv, send, call = support.new_channel_blocked_in(self, 'recv')
         with self.assertRaises(ValueError):
             send.send_nowait(2.5)
         self.assertFalse(call.done.wait(support.BLOCKED_WAIT))

@@ -63,8 +63,7 @@ class FromOtherThreadsTests(unittest.TestCase):
         self.assertNotIn(interp, interpref.list_all())
 
     def test_create_in_main_use_and_close_in_a_thread(self):
-        interp = interpref.create()
-        self.addCleanup(support.close_if_alive, interp)
+        interp = new_interpreter(self)
         interp.run('x = 5')
 
         def body():
@@ -109,24 +108,18 @@ class FromOtherThreadsTests(unittest.TestCase):
 class BlockingTests(unittest.TestCase):
 
     def test_recv_woken_by_send_from_another_thread(self):
-        recv, send = interpref.create_channel()
-        call = Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        recv, send, call = support.new_channel_blocked_in(self, 'recv')
         self.assertIsNone(Call(self, send.send, 'woken').value())
         self.assertEqual(call.value(), 'woken')
 
     def test_recv_woken_by_send_nowait_from_another_thread(self):
-        recv, send = interpref.create_channel()
-        call = Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        recv, send, call = support.new_channel_blocked_in(self, 'recv')
         self.assertIs(Call(self, send.send_nowait, 2**70).value(), True)
         self.assertEqual(call.value(), 2**70)
 
     def test_recv_in_main_woken_by_send_from_another_interpreter(self):
         interp = new_interpreter(self)
-        recv, send = interpref.create_channel()
-        call = Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        recv, send, call = support.new_channel_blocked_in(self, 'recv')
         interp.run("""if True:
             handed = channels[1].send_nowait('from the sub')
             del channels
@@ -136,9 +129,7 @@ class BlockingTests(unittest.TestCase):
 
     def test_blocking_send_from_another_interpreter_to_a_blocked_recv(self):
         interp = new_interpreter(self)
-        recv, send = interpref.create_channel()
-        call = Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        recv, send, call = support.new_channel_blocked_in(self, 'recv')
         interp.run("channels[1].send('sent')\ndel channels", channels=(None, send))
         self.assertEqual(call.value(), 'sent')
 
@@ -169,9 +160,7 @@ class BlockingTests(unittest.TestCase):
         self.assertEqual(out_r.recv(), b'sub to sub')
 
     def test_send_blocks_until_received(self):
-        recv, send = interpref.create_channel()
-        call = Call(self, send.send, 'patience')
-        call.assert_blocked('send()')
+        recv, send, call = support.new_channel_blocked_in(self, 'send', 'patience')
         self.assertEqual(recv.recv(), 'patience')
         self.assertIsNone(call.value())
 
@@ -188,10 +177,8 @@ class BlockingTests(unittest.TestCase):
 
     def test_blocked_senders_are_received_in_fifo_order(self):
         recv, send = interpref.create_channel()
-        first = Call(self, send.send, 'first')
-        first.assert_blocked('first send()')
-        second = Call(self, send.send, 'second')
-        second.assert_blocked('second send()')
+        first = support.blocked(self, 'first send()', send.send, 'first')
+        second = support.blocked(self, 'second send()', send.send, 'second')
         self.assertEqual(recv.recv(), 'first')
         self.assertIsNone(first.value())
         self.assertFalse(second.done.wait(support.BLOCKED_WAIT))
@@ -243,8 +230,7 @@ class OtherSideGoneTests(unittest.TestCase):
     def test_blocked_send_keeps_waiting_when_last_recv_end_dropped(self):
         recv, send = interpref.create_channel()
         cid = recv.id
-        call = Call(self, send.send, 'kept')
-        call.assert_blocked('send()')
+        call = support.blocked(self, 'send()', send.send, 'kept')
         del recv
         self.assert_still_blocked(call, 'send()')
         self.assertEqual(interpref.RecvChannel(cid).recv(), 'kept')
@@ -254,8 +240,7 @@ class OtherSideGoneTests(unittest.TestCase):
         recv, send = interpref.create_channel()
         cid = recv.id
         send.send_nowait('queued before')
-        call = Call(self, send.send, 'blocked')
-        call.assert_blocked('send()')
+        call = support.blocked(self, 'send()', send.send, 'blocked')
         send.send_nowait('queued after')
         del recv
         self.assert_still_blocked(call, 'send()')
@@ -266,22 +251,18 @@ class OtherSideGoneTests(unittest.TestCase):
     def test_dropping_one_of_two_recv_ends_does_not_wake_the_sender(self):
         recv, send = interpref.create_channel()
         recv2 = interpref.RecvChannel(recv.id)
-        call = Call(self, send.send, 'kept')
-        call.assert_blocked('send()')
+        call = support.blocked(self, 'send()', send.send, 'kept')
         del recv
         self.assert_still_blocked(call, 'send()')
         self.assertEqual(recv2.recv(), 'kept')
         self.assertIsNone(call.value())
 
     def test_blocked_send_keeps_waiting_when_the_sub_with_the_last_recv_end_closes(self):
-        interp = interpref.create()
-        self.addCleanup(support.close_if_alive, interp)
         recv, send = interpref.create_channel()
         cid = recv.id
-        interp.run('held = channels[0]', channels=(recv, None))
+        interp = support.new_interpreter_holding(self, (recv, None))
         del recv
-        call = Call(self, send.send, 'later')
-        call.assert_blocked('send()')
+        call = support.blocked(self, 'send()', send.send, 'later')
         interp.close()
         self.assert_still_blocked(call, 'send()')
         self.assertEqual(interpref.RecvChannel(cid).recv(), 'later')
@@ -308,8 +289,7 @@ class OtherSideGoneTests(unittest.TestCase):
     def test_blocked_recv_keeps_waiting_when_last_send_end_dropped(self):
         recv, send = interpref.create_channel()
         cid = send.id
-        call = Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        call = support.blocked(self, 'recv()', recv.recv)
         del send
         self.assert_still_blocked(call, 'recv()')
         self.assertIs(interpref.SendChannel(cid).send_nowait('late'), True)
@@ -332,22 +312,18 @@ class OtherSideGoneTests(unittest.TestCase):
     def test_dropping_one_of_two_send_ends_does_not_wake_the_receiver(self):
         recv, send = interpref.create_channel()
         send2 = interpref.SendChannel(send.id)
-        call = Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        call = support.blocked(self, 'recv()', recv.recv)
         del send
         self.assert_still_blocked(call, 'recv()')
         send2.send_nowait('kept')
         self.assertEqual(call.value(), 'kept')
 
     def test_blocked_recv_keeps_waiting_when_the_sub_with_the_last_send_end_closes(self):
-        interp = interpref.create()
-        self.addCleanup(support.close_if_alive, interp)
         recv, send = interpref.create_channel()
         cid = send.id
-        interp.run('held = channels[1]', channels=(None, send))
+        interp = support.new_interpreter_holding(self, (None, send))
         del send
-        call = Call(self, recv.recv)
-        call.assert_blocked('recv()')
+        call = support.blocked(self, 'recv()', recv.recv)
         interp.close()
         self.assert_still_blocked(call, 'recv()')
         interpref.SendChannel(cid).send('after close')
@@ -375,10 +351,7 @@ class CloseAgainstRunningTests(unittest.TestCase):
 
     def test_close_refused_while_another_thread_runs_it(self):
         interp = new_interpreter(self)
-        recv, send = interpref.create_channel()
-        call = Call(self, lambda: interp.run('channels[0].recv()\nfinished = 1\ndel channels',
-                                             channels=(recv, None)))
-        call.assert_blocked('run()')
+        call, send = support.blocked_run(self, interp, then='finished = 1\n')
         with self.assertRaises(RuntimeError):
             interp.close()
         self.assertIn(interp, interpref.list_all())
@@ -395,25 +368,14 @@ class CloseAgainstRunningTests(unittest.TestCase):
     def test_close_from_a_sibling_refused_while_running(self):
         target = new_interpreter(self)
         closer = new_interpreter(self)
-        recv, send = interpref.create_channel()
-        call = Call(self, lambda: target.run('channels[0].recv()\ndel channels',
-                                             channels=(recv, None)))
-        call.assert_blocked('run()')
-        got = run_and_collect(closer, """if True:
-            try:
-                interpref.Interpreter(%d).close()
-            except RuntimeError as exc:
-                out.send_nowait(type(exc).__name__)
-            else:
-                out.send_nowait('closed')
-            """ % target.id)
+        call, send = support.blocked_run(self, target)
+        got = support.raised_inside(closer, 'interpref.Interpreter(%d).close()' % target.id)
         self.assertEqual(got, ['RuntimeError'])
         send.send(None)
         call.value()
 
     def test_concurrent_closes_destroy_once(self):
-        interp = interpref.create()
-        self.addCleanup(support.close_if_alive, interp)
+        interp = new_interpreter(self)
         barrier = threading.Barrier(4)
 
         def close():

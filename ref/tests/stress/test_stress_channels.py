@@ -161,14 +161,14 @@ class StressChannelsTest(unittest.TestCase):
         self.assertGreaterEqual(len(threads), 8)
 
         for call in senders:
-            join(self, call)
+            call.join(JOIN_TIMEOUT)
         for call in senders:
             self.assertIsNone(call.error, call.error)
         # Two receivers per channel: one None each stops them.
         for send in (send_a, send_a, send_b, send_b):
             send.send(None)
         for call in main_receivers + sub_receivers:
-            join(self, call)
+            call.join(JOIN_TIMEOUT)
             self.assertIsNone(call.error, call.error)
 
         # Collect every receiver's record.
@@ -212,11 +212,6 @@ class StressChannelsTest(unittest.TestCase):
         print('\n%d objects, %d threads, %d interpreters, %.1f s'
               % (total, len(threads), len(subs) + 1, time.monotonic() - started),
               file=sys.stderr)
-
-
-def join(testcase, call):
-    call.thread.join(JOIN_TIMEOUT)
-    testcase.assertFalse(call.thread.is_alive(), '%s still alive' % call.thread.name)
 
 
 if __name__ == '__main__':

@@ -113,14 +113,14 @@ class EndsChurnTest(unittest.TestCase):
 
         for cid, (senders, receivers) in work.items():
             for call in senders:
-                join(self, call)
+                call.join(JOIN_TIMEOUT)
                 self.assertIsNone(call.error, call.error)
             stop = interpref.SendChannel(cid)
             for _ in receivers:
                 stop.send(None)
             del stop
             for call in receivers:
-                join(self, call)
+                call.join(JOIN_TIMEOUT)
                 self.assertIsNone(call.error, call.error)
 
         total = 0
@@ -144,11 +144,6 @@ class EndsChurnTest(unittest.TestCase):
                          sorted((keep_a.id, keep_b.id, results_r.id)))
         print('\n%d objects through churning ends, %.1f s' % (total, time.monotonic() - started),
               file=sys.stderr)
-
-
-def join(testcase, call):
-    call.thread.join(JOIN_TIMEOUT)
-    testcase.assertFalse(call.thread.is_alive(), '%s still alive' % call.thread.name)
 
 
 if __name__ == '__main__':
