@@ -278,6 +278,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    /* For a driver that does not call LLVMFuzzerInitialize() first.  This
+     * opening, and the end of LLVMFuzzerInitialize() above it, look like
+     * shareable.c's: both follow libFuzzer's interface; kept alike on purpose. */
     if (mod == NULL) {
         LLVMFuzzerInitialize(NULL, NULL);
     }

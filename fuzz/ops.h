@@ -174,6 +174,9 @@ outcome helper_run(job *j, const char *what, PyObject *(*fn)(void *), void *arg)
 void job_clear(job *j);
 
 /* ---- the ops: interpreters (ops_interp.c) ---- */
+/* One declaration an op, all of one shape (the switch in ops.c calls them
+ * alike): this list and the channels' below look repeated, and are kept so
+ * on purpose. */
 rstatus op_create(const ops_op *op);
 rstatus op_close(const ops_op *op);
 rstatus op_run(const ops_op *op);

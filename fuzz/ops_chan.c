@@ -287,11 +287,23 @@ op_recv_nowait(const ops_op *op)
 
 /* ---- send_nowait, recv_nowait in a sub ----------------------------------------------- */
 
-/* The channel bound as channels[d] in live sub j, or -1. */
+/* The channel bound as channels[d] in the sub `op` picks (its index into
+ * *j) if that sub is alive, or -1. */
 static int
-bound_channel(int j, int d)
+bound_channel(const ops_op *op, int d, int *j)
 {
-    return M.subs[j].state == M_ALIVE ? M.subs[j].bind[d] : -1;
+    *j = op->a % OPS_SUBS;
+    return M.subs[*j].state == M_ALIVE ? M.subs[*j].bind[d] : -1;
+}
+
+/* run_in_sub() with the text built in `code`; the builder is used up. */
+static rstatus
+run_built(int j, strbuf *code, const char *clauses, const char *what)
+{
+    char *text = sb_finish(code);
+    rstatus st = run_in_sub(j, text, clauses, what);
+    free(text);
+    return st;
 }
 
 /* The sub's code for channels[1].send_nowait(V) and the clauses it checks. */
@@ -315,8 +327,8 @@ sub_send_code(strbuf *code, const ops_value_def *def, int exists)
 rstatus
 op_sub_send(const ops_op *op)
 {
-    int j = op->a % OPS_SUBS;
-    int rec = bound_channel(j, M_SEND);
+    int j;
+    int rec = bound_channel(op, M_SEND, &j);
     if (rec < 0) {
         return RS_OK;
     }
@@ -341,9 +353,7 @@ op_sub_send(const ops_op *op)
         clauses = def->bigint ? "CH-SENDNW-1 SHARE-12 SHARE-7 INTERP-CHAN-4"
                               : "CH-SENDNW-1 SHARE-12 INTERP-CHAN-4";
     }
-    char *text = sb_finish(&code);
-    rstatus st = run_in_sub(j, text, clauses, "send_nowait() in a sub");
-    free(text);
+    rstatus st = run_built(j, &code, clauses, "send_nowait() in a sub");
     if (st == RS_OK && exists && def->shareable) {
         ops_model_push(&M.chans[rec], item_for(v));
     }
@@ -371,11 +381,13 @@ sub_recv_head_code(strbuf *code, const char *call, ops_item head)
     return "CH-RECVNW-1 SHARE-6 SHARE-12";
 }
 
+/* Starts as op_sub_send() does (the sub and the channel it has bound), and
+ * looks repeated; kept so on purpose. */
 rstatus
 op_sub_recv(const ops_op *op)
 {
-    int j = op->a % OPS_SUBS;
-    int rec = bound_channel(j, M_RECV);
+    int j;
+    int rec = bound_channel(op, M_RECV, &j);
     if (rec < 0) {
         return RS_OK;
     }
@@ -402,9 +414,7 @@ op_sub_recv(const ops_op *op)
         pop = 1;
         clauses = sub_recv_head_code(&code, call, M.chans[rec].queue[0]);
     }
-    char *text = sb_finish(&code);
-    rstatus st = run_in_sub(j, text, clauses, "recv_nowait() in a sub");
-    free(text);
+    rstatus st = run_built(j, &code, clauses, "recv_nowait() in a sub");
     if (st == RS_OK && pop) {
         ops_model_pop(&M.chans[rec]);
     }

@@ -56,7 +56,7 @@ emit_reset(void)
     thread_counter = 0;
     noted = 0;
     if (scn != NULL) {
-        scnb_clear_steps(scn);
+        scn_clear_steps(scn);
         scn->features = 0;
         sb_free(&checked);
     }

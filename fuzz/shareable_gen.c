@@ -28,8 +28,9 @@ bytes_le(shareable_reader *r, int n)
     return v;
 }
 
-/* Append ascii(obj) (valid Python source for str, bytes and int). */
-static void
+/* Append ascii(obj) (valid Python source for str, bytes and int); returns
+ * obj, so that a generator can end in `return t_ascii(t, value)`. */
+static PyObject *
 t_ascii(strbuf *t, PyObject *obj)
 {
     PyObject *a = PyObject_ASCII(obj);
@@ -40,6 +41,28 @@ t_ascii(strbuf *t, PyObject *obj)
     const char *s = PyUnicode_AsUTF8AndSize(a, &n);
     sb_append(t, s, (size_t)n);
     Py_DECREF(a);
+    return obj;
+}
+
+/* The next n bytes of the input into raw. */
+static void
+read_raw(shareable_reader *r, uint8_t *raw, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        raw[i] = (uint8_t)byte(r);
+    }
+}
+
+/* n, or fewer, units of `unit` bytes, taken from the input's budget for big
+ * values: the count to build. */
+static size_t
+take_budget(shareable_reader *r, size_t n, size_t unit)
+{
+    if (n * unit > r->budget) {
+        n = r->budget / unit;
+    }
+    r->budget -= n * unit;
+    return n;
 }
 
 /* ---- the generator --------------------------------------------------------- */
@@ -128,8 +151,7 @@ gen_codepoints(shareable_reader *r, strbuf *t, int n)
     if (s == NULL) {
         fuzz_fatal_python("str");
     }
-    t_ascii(t, s);
-    return s;
+    return t_ascii(t, s);
 }
 
 static PyObject *
@@ -253,13 +275,9 @@ gen_number(shareable_reader *r, strbuf *t, int kind)
         sb_puts(t, v == Py_True ? "True" : "False");
         return Py_NewRef(v);
     case G_SMALLINT:
-        v = PyLong_FromLong((long)(int8_t)byte(r));
-        t_ascii(t, v);
-        return v;
+        return t_ascii(t, PyLong_FromLong((long)(int8_t)byte(r)));
     case G_INT64:
-        v = PyLong_FromLongLong((long long)bytes_le(r, 8));
-        t_ascii(t, v);
-        return v;
+        return t_ascii(t, PyLong_FromLongLong((long long)bytes_le(r, 8)));
     case G_BOUNDARY: {
         unsigned sel = byte(r);
         int bits = boundaries[sel % (sizeof boundaries / sizeof boundaries[0])];
@@ -275,15 +293,12 @@ gen_number(shareable_reader *r, strbuf *t, int kind)
     case G_BIGINT: {
         size_t n = 1 + byte(r) % 64;
         uint8_t raw[64];
-        for (size_t i = 0; i < n; i++) {
-            raw[i] = (uint8_t)byte(r);
-        }
+        read_raw(r, raw, n);
         v = _PyLong_FromByteArray(raw, n, 1, 1);
         if (v == NULL) {
             fuzz_fatal_python("int");
         }
-        t_ascii(t, v);
-        return v;
+        return t_ascii(t, v);
     }
     case G_HUGEINT: {
         unsigned bits = (unsigned)bytes_le(r, 2) * 2u; /* up to 2**131070 */
@@ -297,20 +312,18 @@ gen_number(shareable_reader *r, strbuf *t, int kind)
         return eval_text(buf);
     }
     case G_FLOAT:
-        v = PyFloat_FromDouble((double)(int64_t)bytes_le(r, 8) / 1024.0);
-        t_ascii(t, v);
-        return v;
+        return t_ascii(t, PyFloat_FromDouble((double)(int64_t)bytes_le(r, 8) / 1024.0));
     case G_COMPLEX:
-        v = PyComplex_FromDoubles((double)(int8_t)byte(r), 1.0);
-        t_ascii(t, v);
-        return v;
+        return t_ascii(t, PyComplex_FromDoubles((double)(int8_t)byte(r), 1.0));
     default:
         break;
     }
     return NULL;
 }
 
-/* bytes and str values, small and large. */
+/* bytes and str values, small and large.  Written as gen_number() is, one
+ * case a kind, so the two look alike by shape; kept apart on purpose (one
+ * function would be over long). */
 static PyObject *
 gen_text(shareable_reader *r, strbuf *t, int kind)
 {
@@ -320,20 +333,12 @@ gen_text(shareable_reader *r, strbuf *t, int kind)
     case G_BYTES: {
         size_t n = byte(r) % 48;
         uint8_t raw[48];
-        for (size_t i = 0; i < n; i++) {
-            raw[i] = (uint8_t)byte(r);
-        }
-        v = PyBytes_FromStringAndSize((const char *)raw, (Py_ssize_t)n);
-        t_ascii(t, v);
-        return v;
+        read_raw(r, raw, n);
+        return t_ascii(t, PyBytes_FromStringAndSize((const char *)raw, (Py_ssize_t)n));
     }
     case G_BIGBYTES: {
         unsigned fill = byte(r);
-        size_t n = (size_t)bytes_le(r, 3) % (1u << 20);
-        if (n > r->budget) {
-            n = r->budget;
-        }
-        r->budget -= n;
+        size_t n = take_budget(r, (size_t)bytes_le(r, 3) % (1u << 20), 1);
         v = pattern_bytes(fill, n);
         snprintf(buf, sizeof buf, "bytes((%u + i %% 7) %% 256 for i in range(%zu))", fill, n);
         sb_puts(t, buf);
@@ -343,18 +348,12 @@ gen_text(shareable_reader *r, strbuf *t, int kind)
         return gen_codepoints(r, t, (int)(byte(r) % 24));
     case G_SURROGATE: {
         Py_UCS4 cp = 0xd800 + (Py_UCS4)(bytes_le(r, 2) % 0x800);
-        v = PyUnicode_FromOrdinal((int)cp);
-        t_ascii(t, v);
-        return v;
+        return t_ascii(t, PyUnicode_FromOrdinal((int)cp));
     }
     case G_BIGSTR: {
         Py_UCS4 cps[] = {'x', 0xe9, 0x20ac, 0xdfff, 0x1f600, 0};
         Py_UCS4 cp = cps[byte(r) % 6];
-        size_t n = (size_t)bytes_le(r, 3) % (1u << 20);
-        if (n * 4 > r->budget) {
-            n = r->budget / 4;
-        }
-        r->budget -= n * 4;
+        size_t n = take_budget(r, (size_t)bytes_le(r, 3) % (1u << 20), 4);
         v = PyUnicode_New((Py_ssize_t)n, cp);
         if (v == NULL) {
             fuzz_fatal_python("str");

@@ -110,12 +110,11 @@ fuzz_exec(const char *code)
 PyObject *
 fuzz_call1(PyObject *obj, const char *method, PyObject *arg)
 {
+    /* Not PyObject_CallMethod(obj, method, "O", arg): that would unpack a
+     * tuple `arg` into several arguments. */
     PyObject *callable = PyObject_GetAttrString(obj, method);
-    if (callable == NULL) {
-        return NULL;
-    }
-    PyObject *result = PyObject_CallOneArg(callable, arg);
-    Py_DECREF(callable);
+    PyObject *result = callable != NULL ? PyObject_CallOneArg(callable, arg) : NULL;
+    Py_XDECREF(callable);
     return result;
 }
 

@@ -96,41 +96,6 @@ scnb_new(const char *description)
     return s;
 }
 
-static void
-free_step(scn_step *st)
-{
-    free(st->clause);
-    free(st->name);
-    free(st->target);
-    free(st->channels);
-    free(st->expr);
-    free(st->code);
-    free(st->raises);
-    free(st->matching);
-    for (size_t i = 0; i < st->n_outcomes; i++) {
-        free(st->outcomes[i]);
-    }
-    free(st->outcomes);
-    free(st->outcome_lines);
-}
-
-void
-scnb_clear_steps(scn_scenario *s)
-{
-    for (size_t i = 0; i < s->n_steps; i++) {
-        free_step(&s->steps[i]);
-    }
-    free(s->steps);
-    s->steps = NULL;
-    s->n_steps = 0;
-    for (size_t i = 0; i < s->n_clauses; i++) {
-        free(s->clauses[i]);
-    }
-    free(s->clauses);
-    s->clauses = NULL;
-    s->n_clauses = 0;
-}
-
 int
 scnb_has_clause(const scn_scenario *s, const char *clause)
 {

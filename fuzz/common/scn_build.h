@@ -20,8 +20,8 @@
 /* A new scenario: the given description, level MUST, no clause, no step. */
 scn_scenario *scnb_new(const char *description);
 
-/* Drop every step and clause (the header stays). */
-void scnb_clear_steps(scn_scenario *s);
+/* To drop every step and clause and keep the header: scn_clear_steps()
+ * (scenario.h). */
 
 /* Set a string field (description, origin, a step's name, ...) to a copy of
  * the printf-style text; NULL fmt sets NULL. */

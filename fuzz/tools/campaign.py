@@ -568,6 +568,33 @@ def fmt(n):
     return str(n) if n is not None else "-"
 
 
+def stats_table(L, results, head, cells):
+    """Append to L the Markdown table with the header cells `head` (the first
+    column left-aligned, the numbers right-aligned) and a row a harness,
+    cells(result, its stats): one writer for each engine's table."""
+    L.append("| %s |" % " | ".join(head))
+    L.append("|---|" + "---:|" * (len(head) - 1))
+    for r in results:
+        L.append("| %s |" % " | ".join("%s" % c for c in cells(r, r["stats"])))
+
+
+def libfuzzer_cells(r, s):
+    return (r["harness"], "%s s" % fmt(s.get("fuzz_seconds")), fmt(s.get("execs")),
+            fmt(s.get("exec_per_sec")),
+            "%s → %s (%s)" % (fmt(s.get("cov_seeds")), fmt(s.get("cov_merged")),
+                              fmt(s.get("edges_total"))),
+            "%s → %s" % (fmt(s.get("ft_seeds")), fmt(s.get("ft_merged"))),
+            "%d → %d" % (r["seeds"], r["merged"]), "%d" % len(r["findings"]))
+
+
+def afl_cells(r, s):
+    return (r["harness"], "%s s" % fmt(s.get("fuzz_seconds")), fmt(s.get("execs")),
+            fmt(s.get("exec_per_sec")), s.get("bitmap_cvg", "-"),
+            "%s / %s" % (fmt(s.get("edges_found")), fmt(s.get("total_edges"))),
+            s.get("stability", "-"), "%d → %d" % (r["seeds"], r["merged"]),
+            "%d" % len(r["findings"]))
+
+
 def write_report(args, results, started, path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     commit, dirty = args.commit, args.dirty
@@ -591,15 +618,9 @@ def write_report(args, results, started, path):
     L.append("- command: `tools/fuzz-campaign %s`" % " ".join(args.argv))
     L.append("")
     if args.engine == "libfuzzer":
-        L.append("| harness | fuzzed | execs | exec/s | cov: seeds → merged (of edges) | ft: seeds → merged | corpus: seeds → merged | findings |")
-        L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
-        for r in results:
-            s = r["stats"]
-            L.append("| %s | %s s | %s | %s | %s → %s (%s) | %s → %s | %d → %d | %d |" % (
-                r["harness"], fmt(s.get("fuzz_seconds")), fmt(s.get("execs")),
-                fmt(s.get("exec_per_sec")), fmt(s.get("cov_seeds")), fmt(s.get("cov_merged")),
-                fmt(s.get("edges_total")), fmt(s.get("ft_seeds")), fmt(s.get("ft_merged")),
-                r["seeds"], r["merged"], len(r["findings"])))
+        stats_table(L, results, ("harness", "fuzzed", "execs", "exec/s",
+                                 "cov: seeds → merged (of edges)", "ft: seeds → merged",
+                                 "corpus: seeds → merged", "findings"), libfuzzer_cells)
         L.append("")
         L.append("exec/s: executions / fuzzing seconds over the whole run, all jobs together "
                  "(Python start-up of each fork-mode job included).  cov: instrumented edges "
@@ -608,15 +629,8 @@ def write_report(args, results, started, path):
                  "once (libFuzzer's INITED line), out of all instrumented edges of the binary; "
                  "ft: libFuzzer features (edges × hit-count buckets, comparisons) the same way.")
     else:
-        L.append("| harness | fuzzed | execs | exec/s | bitmap | edges | stability | corpus: seeds → cmin | findings |")
-        L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for r in results:
-            s = r["stats"]
-            L.append("| %s | %s s | %s | %s | %s | %s / %s | %s | %d → %d | %d |" % (
-                r["harness"], fmt(s.get("fuzz_seconds")), fmt(s.get("execs")),
-                fmt(s.get("exec_per_sec")), s.get("bitmap_cvg", "-"), fmt(s.get("edges_found")),
-                fmt(s.get("total_edges")), s.get("stability", "-"), r["seeds"], r["merged"],
-                len(r["findings"])))
+        stats_table(L, results, ("harness", "fuzzed", "execs", "exec/s", "bitmap", "edges",
+                                 "stability", "corpus: seeds → cmin", "findings"), afl_cells)
     if any(r["stats"].get("load_start") for r in results):
         L.append("")
         L.append("The machine is shared: load averages (1, 5, 15 min, as `uptime` prints them) "

@@ -36,3 +36,12 @@ ic_free(const ic_allocator *a, void *ptr)
         a->free_fn(ptr, a->ctx);
     }
 }
+
+void
+ic_free_strings(const ic_allocator *a, char **strings, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ic_free(a, strings[i]);
+    }
+    ic_free(a, strings);
+}

@@ -29,6 +29,10 @@ extern const ic_allocator ic_std_allocator;
 void *ic_malloc(const ic_allocator *a, size_t size);
 /* Give `ptr` back to `a` (NULL: ic_std_allocator); NULL is allowed. */
 void ic_free(const ic_allocator *a, void *ptr);
+/* Give back each of the n strings of `strings` (NULL entries allowed), then
+ * the array itself (NULL allowed when n is 0): the owned string lists of a
+ * scenario (clauses, outcomes) and of a JSON record (arrays). */
+void ic_free_strings(const ic_allocator *a, char **strings, size_t n);
 
 #ifdef __cplusplus
 }

@@ -247,28 +247,31 @@ parse_level(const char *text, cli_options *o, ic_error *err)
     return ic_error_set(err, IC_ERR_USAGE, "unknown level '%s' (MUST, SHOULD, MAY or IMPL)", text);
 }
 
+/* The whole number from 1 to `max` that option `name` is given as `value`
+ * into *out: 0, or -1 with err. */
+static int
+count_option(const char *name, const char *value, int max, int *out, ic_error *err)
+{
+    char *end;
+    long n = strtol(value, &end, 10);
+    if (*end != '\0' || n < 1 || n > max) {
+        return ic_error_set(err, IC_ERR_USAGE, "%s takes a number from 1 to %d, not '%s'", name,
+                            max, value);
+    }
+    *out = (int)n;
+    return 0;
+}
+
 static int
 parse_numbers(int key, const char *value, cli_options *o, ic_error *err)
 {
-    char *end;
     if (key == OPT_REPEAT) {
-        long n = strtol(value, &end, 10);
-        if (*end != '\0' || n < 1 || n > CLI_MAX_REPEAT) {
-            return ic_error_set(err, IC_ERR_USAGE, "--repeat takes a number from 1 to %d, not '%s'",
-                                CLI_MAX_REPEAT, value);
-        }
-        o->repeat = (int)n;
-        return 0;
+        return count_option("--repeat", value, CLI_MAX_REPEAT, &o->repeat, err);
     }
     if (key == 'j') {
-        long n = strtol(value, &end, 10);
-        if (*end != '\0' || n < 1 || n > PIPE_MAX_PARALLEL) {
-            return ic_error_set(err, IC_ERR_USAGE, "-j takes a number from 1 to %d, not '%s'",
-                                PIPE_MAX_PARALLEL, value);
-        }
-        o->parallel = (int)n;
-        return 0;
+        return count_option("-j", value, PIPE_MAX_PARALLEL, &o->parallel, err);
     }
+    char *end;
     o->time_scale = strtod(value, &end);
     if (*end != '\0' || !(o->time_scale > 0 && o->time_scale <= CLI_MAX_TIME_SCALE)) {
         return ic_error_set(err, IC_ERR_USAGE,

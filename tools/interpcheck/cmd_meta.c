@@ -13,13 +13,22 @@
 
 #include "strbuf.h"
 
-/* The first line `command` prints, without its newline, into buf ("" if
- * none or it failed). */
+/* The first line `command` prints when run in the folder `dir`, without its
+ * newline, into buf ("" if none, if `dir` is not there or the command
+ * failed).  Every caller asks git about the checkout `dir` is in. */
 static void
-first_line(const char *command, char *buf, size_t size)
+first_line(const char *dir, const char *command, char *buf, size_t size)
 {
     buf[0] = '\0';
-    FILE *p = popen(command, "r");
+    strbuf sb;
+    sb_init(&sb);
+    sb_puts(&sb, "cd ");
+    sb_shell_word(&sb, dir);
+    sb_printf(&sb, " 2>/dev/null && %s", command);
+    char *line = sb_finish(&sb);
+    /* Out of memory: `false` prints nothing, as a failed command would. */
+    FILE *p = popen(line ? line : "false", "r");
+    free(line);
     if (p == NULL) {
         return;
     }
@@ -45,27 +54,15 @@ cmd_suite_version(const char *root, char *buf, size_t size)
     }
     /* The commit of the suite's files (scenarios and SPEC), not the whole
      * checkout's: "-dirty" only when they have uncommitted changes. */
-    strbuf sb;
-    sb_init(&sb);
-    sb_puts(&sb, "cd ");
-    sb_shell_word(&sb, root);
-    sb_puts(&sb, " 2>/dev/null && git log -1 --format=%h -- suite SPEC.md 2>/dev/null");
-    char *log = sb_finish(&sb);
     char commit[64];
-    first_line(log ? log : "false", commit, sizeof commit);
-    free(log);
+    first_line(root, "git log -1 --format=%h -- suite SPEC.md 2>/dev/null", commit, sizeof commit);
     if (commit[0] == '\0') {
         snprintf(buf, size, "unknown");
         return;
     }
-    sb_init(&sb);
-    sb_puts(&sb, "cd ");
-    sb_shell_word(&sb, root);
-    sb_puts(&sb, " 2>/dev/null && git status --porcelain -- suite SPEC.md 2>/dev/null | head -n 1");
-    char *status = sb_finish(&sb);
     char dirty[256];
-    first_line(status ? status : "false", dirty, sizeof dirty);
-    free(status);
+    first_line(root, "git status --porcelain -- suite SPEC.md 2>/dev/null | head -n 1", dirty,
+               sizeof dirty);
     snprintf(buf, size, "%s%s", commit, dirty[0] ? "-dirty" : "");
 }
 
@@ -77,14 +74,8 @@ cmd_fill_meta(rpt_run_info *info, const cli_options *o, cmd_meta *m)
     snprintf(m->shard, sizeof m->shard, "%u/%u", o->filter.shards ? o->filter.shard : 1u,
              o->filter.shards ? o->filter.shards : 1u);
     /* The checkout the conformance folder is in; outside one, nothing. */
-    strbuf sb;
-    sb_init(&sb);
-    sb_puts(&sb, "cd ");
-    sb_shell_word(&sb, o->root ? o->root : ".");
-    sb_puts(&sb, " 2>/dev/null && git rev-parse --show-toplevel 2>/dev/null");
-    char *toplevel = sb_finish(&sb);
-    first_line(toplevel ? toplevel : "false", m->strip_root, sizeof m->strip_root);
-    free(toplevel);
+    first_line(o->root ? o->root : ".", "git rev-parse --show-toplevel 2>/dev/null", m->strip_root,
+               sizeof m->strip_root);
     info->suite_version = m->suite;
     info->shard = m->shard;
     info->options = (const char **)(o->argv + 1);

@@ -78,6 +78,8 @@ cmd_host_init(cmd_host *h, const cli_options *o, const char *impl, const char *p
     return 0;
 }
 
+/* Looks like layout_free() (layout.c), with the exit above it: each frees
+ * its own fields; kept apart on purpose. */
 void
 cmd_host_free(cmd_host *h)
 {

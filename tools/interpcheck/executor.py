@@ -304,11 +304,15 @@ class Executor(object):
 
     # ---- steps --------------------------------------------------------------
 
-    def step_do(self, step):
+    def compile_body(self, step):
+        """The code object of the body of a `do` or `thread` step."""
         try:
-            code = _compile(step["code"], self.path, step["code_line"])
+            return _compile(step["code"], self.path, step["code_line"])
         except SyntaxError as exc:
             raise ScenarioError("body does not compile: %s" % exc, tb=_format(exc))
+
+    def step_do(self, step):
+        code = self.compile_body(step)
         try:
             exec(code, self.namespace)
         except Exception as exc:
@@ -373,10 +377,7 @@ class Executor(object):
             self.check_raised(step.get("raises"), None, "run()")
 
     def step_thread(self, step):
-        try:
-            code = _compile(step["code"], self.path, step["code_line"])
-        except SyntaxError as exc:
-            raise ScenarioError("body does not compile: %s" % exc, tb=_format(exc))
+        code = self.compile_body(step)
         thread = Thread(step["name"], code, self.namespace)
         self.threads[step["name"]] = thread
         thread.thread.start()

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allocator.h"
 #include "strbuf.h"
 
 typedef struct {
@@ -260,10 +261,7 @@ jl_free(jl_object *o)
         jl_value *v = &o->values[i];
         free(v->key);
         free(v->text);
-        for (size_t k = 0; k < v->n_items; k++) {
-            free(v->items[k]);
-        }
-        free(v->items);
+        ic_free_strings(NULL, v->items, v->n_items);
     }
     free(o->values);
     memset(o, 0, sizeof *o);

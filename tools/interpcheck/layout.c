@@ -168,6 +168,10 @@ layout_locate(const char *root_option, ic_layout *l, ic_error *err)
     return 0;
 }
 
+/* A destructor of its own fields, as cmd_host_free() (cmd_run.c) and
+ * proto_outcome_clear() (protocol.c) are of theirs: the three, and the
+ * out-of-memory exits before them, look alike but share nothing beyond
+ * free(); kept apart on purpose. */
 void
 layout_free(ic_layout *l)
 {

@@ -32,6 +32,8 @@ proto_is_failure(proto_verdict verdict)
     return verdict == PROTO_FAIL || verdict == PROTO_TIMEOUT || verdict == PROTO_CRASH;
 }
 
+/* Looks like layout_free() (layout.c): each frees its own fields; kept
+ * apart on purpose. */
 void
 proto_outcome_clear(proto_outcome *o)
 {

@@ -138,11 +138,22 @@ free_step(const scn_allocator *a, scn_step *st)
     ic_free(a, st->code);
     ic_free(a, st->raises);
     ic_free(a, st->matching);
-    for (size_t i = 0; i < st->n_outcomes; i++) {
-        ic_free(a, st->outcomes[i]);
-    }
-    ic_free(a, st->outcomes);
+    ic_free_strings(a, st->outcomes, st->n_outcomes);
     ic_free(a, st->outcome_lines);
+}
+
+void
+scn_clear_steps(scn_scenario *s)
+{
+    ic_free_strings(&s->alloc, s->clauses, s->n_clauses);
+    s->clauses = NULL;
+    s->n_clauses = 0;
+    for (size_t i = 0; i < s->n_steps; i++) {
+        free_step(&s->alloc, &s->steps[i]);
+    }
+    ic_free(&s->alloc, s->steps);
+    s->steps = NULL;
+    s->n_steps = 0;
 }
 
 void
@@ -152,16 +163,9 @@ scn_free(scn_scenario *s)
         return;
     }
     scn_allocator a = s->alloc;
-    for (size_t i = 0; i < s->n_clauses; i++) {
-        ic_free(&a, s->clauses[i]);
-    }
-    ic_free(&a, s->clauses);
+    scn_clear_steps(s);
     ic_free(&a, s->description);
     ic_free(&a, s->origin);
-    for (size_t i = 0; i < s->n_steps; i++) {
-        free_step(&a, &s->steps[i]);
-    }
-    ic_free(&a, s->steps);
     ic_free(&a, s);
 }
 

@@ -168,6 +168,11 @@ int scn_parse_file_with(const char *path, const scn_allocator *alloc, scn_scenar
 /* Free a scenario and everything it owns; NULL is allowed. */
 void scn_free(scn_scenario *scenario);
 
+/* Free every step and clause of `scenario` and leave none (n_steps and
+ * n_clauses 0); the rest of the header stays.  For code that builds
+ * scenarios itself (fuzz/common/scn_build.h) and starts a new body. */
+void scn_clear_steps(scn_scenario *scenario);
+
 /*
  * The scenario in canonical text form (FORMAT.md, "Canonical form"); NUL-
  * terminated.  scn_print() returns malloc'd memory (free() it);
