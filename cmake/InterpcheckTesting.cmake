@@ -119,22 +119,30 @@ function(_interpcheck_test_properties name timeout labels env)
   endif()
 endfunction()
 
+# Internal: the argument checks and the default timeout both kinds of test
+# share, on the arg_* variables the caller's cmake_parse_arguments() set.  A
+# macro, not a function: it sets arg_TIMEOUT in the caller's scope (and
+# cmake_parse_arguments(PARSE_ARGV) itself works only in the caller).
+macro(_interpcheck_test_arguments command name required default_timeout)
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${command}(${name}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_${required})
+    message(FATAL_ERROR "${command}(${name}): ${required} is required")
+  endif()
+  if(NOT arg_TIMEOUT)
+    set(arg_TIMEOUT ${default_timeout})
+  endif()
+endmacro()
+
 function(interpcheck_add_c_test name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "WITH_REF" "TIMEOUT"
                         "SOURCES;LABELS;LIBRARIES;ARGS;ENVIRONMENT")
-  if(arg_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "interpcheck_add_c_test(${name}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
-  endif()
-  if(NOT arg_SOURCES)
-    message(FATAL_ERROR "interpcheck_add_c_test(${name}): SOURCES is required")
-  endif()
+  _interpcheck_test_arguments(interpcheck_add_c_test ${name} SOURCES 60)
   if(NOT TARGET PkgConfig::CMOCKA)
     message(FATAL_ERROR
       "interpcheck_add_c_test(${name}): cmocka not found by pkg-config.  "
       "Install it: apt-get install libcmocka-dev (or run tools/run-tests, which checks deps).")
-  endif()
-  if(NOT arg_TIMEOUT)
-    set(arg_TIMEOUT 60)
   endif()
 
   string(MAKE_C_IDENTIFIER "${name}" target)
@@ -152,15 +160,7 @@ endfunction()
 function(interpcheck_add_py_test name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "FILE;TIMEOUT"
                         "LABELS;ARGS;ENVIRONMENT")
-  if(arg_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "interpcheck_add_py_test(${name}): unknown arguments ${arg_UNPARSED_ARGUMENTS}")
-  endif()
-  if(NOT arg_FILE)
-    message(FATAL_ERROR "interpcheck_add_py_test(${name}): FILE is required")
-  endif()
-  if(NOT arg_TIMEOUT)
-    set(arg_TIMEOUT 120)
-  endif()
+  _interpcheck_test_arguments(interpcheck_add_py_test ${name} FILE 120)
   get_filename_component(_file "${arg_FILE}" ABSOLUTE)
 
   add_test(NAME ${name} COMMAND interpref-embed "${_file}" ${arg_ARGS})

@@ -6,25 +6,7 @@ import _interpreters
 from test.support import interpreters as _hl
 from test.support.interpreters import channels as _ch
 
-from pep734 import RunFailedError, make_create, make_run
+from pep734 import RunFailedError, documented_names  # noqa: F401  RunFailedError: re-exported
 
-Interpreter = _hl.Interpreter
-if not hasattr(Interpreter, "run"):
-    Interpreter.run = make_run(_hl.ExecutionFailed)
-
-create = make_create(_hl, _interpreters, Interpreter)
-list_all = _hl.list_all
-get_current = _hl.get_current
-get_main = _hl.get_main
-is_shareable = _hl.is_shareable
-
-RecvChannel = _ch.RecvChannel
-SendChannel = _ch.SendChannel
-create_channel = _ch.create
-list_all_channels = _ch.list_all
-
-ChannelError = _ch.ChannelError
-ChannelNotFoundError = _ch.ChannelNotFoundError
-ChannelEmptyError = _ch.ChannelEmptyError
-ChannelNotEmptyError = _ch.ChannelNotEmptyError
+globals().update(documented_names(_hl, _interpreters, _ch))
 # NotReceivedError: CPython 3.13 has none; not emulated.

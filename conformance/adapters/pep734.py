@@ -8,6 +8,9 @@ native implementation still shows (conformance/SPEC.md, Appendix A).  What
 has no native counterpart (NotReceivedError, for one) is left out, and the
 scenarios that need it fail, as they should.
 
+documented_names() is the mapping itself, the same for both versions: each
+adapter only says which modules hold the API on its version.
+
 The two pieces of glue, both unavoidable to call the API at all:
   - `Interpreter.run(src, /, *, channels=None)` becomes `prepare_main()` of
     the channels (the documented tuple is bound as `channels`; anything else
@@ -54,3 +57,30 @@ def make_create(hl, low, interpreter):
         return interpreter(low.create("legacy", reqrefs=True), _ownsref=True)
 
     return create
+
+
+def documented_names(hl, low, ch):
+    """The documented names of the seed API, mapped onto CPython's high-level
+    interpreters module `hl`, its low-level module `low` (_interpreters) and
+    the channels module `ch`: an adapter puts them in its namespace.
+
+    Interpreter is hl's own class; run() is added to it when it has none."""
+    interpreter = hl.Interpreter
+    if not hasattr(interpreter, "run"):
+        interpreter.run = make_run(hl.ExecutionFailed)
+    return {
+        "Interpreter": interpreter,
+        "create": make_create(hl, low, interpreter),
+        "list_all": hl.list_all,
+        "get_current": hl.get_current,
+        "get_main": hl.get_main,
+        "is_shareable": hl.is_shareable,
+        "RecvChannel": ch.RecvChannel,
+        "SendChannel": ch.SendChannel,
+        "create_channel": ch.create,
+        "list_all_channels": ch.list_all,
+        "ChannelError": ch.ChannelError,
+        "ChannelNotFoundError": ch.ChannelNotFoundError,
+        "ChannelEmptyError": ch.ChannelEmptyError,
+        "ChannelNotEmptyError": ch.ChannelNotEmptyError,
+    }

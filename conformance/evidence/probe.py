@@ -30,7 +30,11 @@ FACTS = []
 
 
 def fact(fid, timeout=20, crasher=False):
-    """Register a probe: `crasher` is False, True, or a predicate on the version."""
+    """Register a probe: `crasher` is False, True, or a predicate on the version.
+
+    A probe that takes a parameter is called with api(), the modules of the
+    running version (most need them); one that takes none is called as it is
+    (those that import nothing, or check something else first)."""
 
     def deco(func):
         FACTS.append((fid, func, timeout, crasher))
@@ -239,8 +243,7 @@ def v2_modules():
 
 
 @fact("V2-hl-all")
-def v2_hl_all():
-    A = api()
+def v2_hl_all(A):
     text = "%s.__all__ = %s" % (A.hl.__name__, ", ".join(A.hl.__all__))
     if A.ch is not A.hl:
         text += "; %s.__all__ = %s" % (A.ch.__name__, ", ".join(A.ch.__all__))
@@ -248,8 +251,7 @@ def v2_hl_all():
 
 
 @fact("V2-no-notreceived")
-def v2_no_notreceived():
-    A = api()
+def v2_no_notreceived(A):
     mods = {id(m): m for m in (A.hl, A.ch, A.low, A.lowch)}.values()
     hits = [
         "%s.%s" % (m.__name__, n)
@@ -263,8 +265,7 @@ def v2_no_notreceived():
 
 
 @fact("V2-exc-bases")
-def v2_exc_bases():
-    A = api()
+def v2_exc_bases(A):
     r, s = A.create_channel()
     try:
         s.send_nowait([1])
@@ -282,8 +283,7 @@ def v2_exc_bases():
 
 
 @fact("S3.1-low-names")
-def s31_low_names():
-    A = api()
+def s31_low_names(A):
     mods = [A.low] if A.low is A.lowch else [A.low, A.lowch]
     return "; ".join(
         "%s: %s" % (m.__name__, " ".join(n for n in sorted(dir(m)) if not n.startswith("__")))
@@ -292,8 +292,7 @@ def s31_low_names():
 
 
 @fact("S3.1-low-send-recv")
-def s31_low_send_recv():
-    A = api()
+def s31_low_send_recv(A):
     if V >= (3, 13):
         return "n/a (3.13+ channel_send blocks by default; see S3.2.3-send-no-receiver)"
     if V <= (3, 11):
@@ -313,8 +312,7 @@ def s31_low_send_recv():
 
 
 @fact("S3.2.1-exports")
-def s32_1_exports():
-    A = api()
+def s32_1_exports(A):
     names = ("RunFailedError", "ChannelNotEmptyError", "NotReceivedError", "ChannelClosedError")
     return ", ".join(
         "%s.%s %s" % (A.ch.__name__ if n.startswith("Channel") else A.hl.__name__, n,
@@ -324,8 +322,7 @@ def s32_1_exports():
 
 
 @fact("S3.2.2-channelerror-base")
-def s32_2_channelerror_base():
-    A = api()
+def s32_2_channelerror_base(A):
     return "ChannelError: %s; ChannelNotFoundError: %s" % (
         mro(A.ch.ChannelError),
         mro(A.ch.ChannelNotFoundError),
@@ -333,8 +330,7 @@ def s32_2_channelerror_base():
 
 
 @fact("S3.2.3-send-no-receiver")
-def s32_3_send_no_receiver():
-    A = api()
+def s32_3_send_no_receiver(A):
     r, s = A.create_channel()
     t, box = in_thread(s.send, b"x")
     t.join(3.0)
@@ -355,8 +351,7 @@ def s32_3_send_no_receiver():
 
 
 @fact("S3.2.4-send-nowait-result")
-def s32_4_send_nowait_result():
-    A = api()
+def s32_4_send_nowait_result(A):
     r, s = A.create_channel()
     first = attempt(s.send_nowait, 1)
     r.recv_nowait()
@@ -372,8 +367,7 @@ def s32_4_send_nowait_result():
 
 
 @fact("S3.2.5-recv-nowait")
-def s32_5_recv_nowait():
-    A = api()
+def s32_5_recv_nowait(A):
     r, s = A.create_channel()
     return "recv_nowait() on empty: %s; recv_nowait(None) -> %s; recv_nowait('dflt') -> %s; recv_nowait(default='d') -> %s" % (
         attempt(r.recv_nowait),
@@ -384,8 +378,7 @@ def s32_5_recv_nowait():
 
 
 @fact("S3.2.6-recv-wakes")
-def s32_6_recv_wakes():
-    A = api()
+def s32_6_recv_wakes(A):
     r, s = A.create_channel()
 
     def later():
@@ -402,8 +395,7 @@ def s32_6_recv_wakes():
 
 
 @fact("S3.2.6-recv-no-sender")
-def s32_6_recv_no_sender():
-    A = api()
+def s32_6_recv_no_sender(A):
     r, s = A.create_channel()
     cid = int(r.id)
     del s
@@ -449,8 +441,7 @@ def s32_6_recv_signal():
 
 
 @fact("S3.2.7-channels-arg")
-def s32_7_channels_arg():
-    A = api()
+def s32_7_channels_arg(A):
     if V >= (3, 13):
         return "n/a (no run(); prepare_main() instead: S3.4-prepare-main)"
     interp = A.hl.create()
@@ -476,8 +467,7 @@ def s32_7_channels_arg():
 
 
 @fact("S3.2.7-ends-shareable")
-def s32_7_ends_shareable():
-    A = api()
+def s32_7_ends_shareable(A):
     r, s = A.create_channel()
     parts = ["is_shareable(r) %r, is_shareable(s) %r, is_shareable(r.id) %r" % (
         A.hl.is_shareable(r), A.hl.is_shareable(s), A.hl.is_shareable(r.id))]
@@ -492,8 +482,7 @@ def s32_7_ends_shareable():
 
 
 @fact("S3.2.8-runfailed-str")
-def s32_8_runfailed_str():
-    A = api()
+def s32_8_runfailed_str(A):
     interp = A.hl.create()
     out = []
     for src in (
@@ -507,8 +496,7 @@ def s32_8_runfailed_str():
 
 
 @fact("S3.2.8-runfailed-attrs")
-def s32_8_runfailed_attrs():
-    A = api()
+def s32_8_runfailed_attrs(A):
     interp = A.hl.create()
     try:
         A.run(interp, "raise ValueError('boom')")
@@ -525,8 +513,7 @@ def s32_8_runfailed_attrs():
 
 
 @fact("S3.2.8-runfailed-exit")
-def s32_8_runfailed_exit():
-    A = api()
+def s32_8_runfailed_exit(A):
     interp = A.hl.create()
     out = [run_failure_text(A, interp, src) for src in (
         "raise SystemExit(3)", "import sys\nsys.exit()", "raise KeyboardInterrupt")]
@@ -535,8 +522,7 @@ def s32_8_runfailed_exit():
 
 
 @fact("S3.2.8-runfailed-syntax")
-def s32_8_runfailed_syntax():
-    A = api()
+def s32_8_runfailed_syntax(A):
     interp = A.hl.create()
     return "%s; source with NUL: %s" % (
         run_failure_text(A, interp, "def ("),
@@ -545,8 +531,7 @@ def s32_8_runfailed_syntax():
 
 
 @fact("S3.2.8-runfailed-nested")
-def s32_8_runfailed_nested():
-    A = api()
+def s32_8_runfailed_nested(A):
     outer = A.hl.create()
     inner = A.hl.create()
     if V >= (3, 13):
@@ -557,8 +542,7 @@ def s32_8_runfailed_nested():
 
 
 @fact("S3.2.9-isolated-attr")
-def s32_9_isolated_attr():
-    A = api()
+def s32_9_isolated_attr(A):
     if V >= (3, 13):
         return "create(isolated=False): %s; get_main().isolated: %s" % (
             attempt(A.hl.create, isolated=False), attempt(lambda: A.hl.get_main().isolated))
@@ -570,9 +554,18 @@ def s32_9_isolated_attr():
     )
 
 
+def id_assignment(handle, label):
+    """Whether `handle.id = 5` works (S3.2.10, S3.2.11); `label` names the
+    assignment in the refusal."""
+    try:
+        handle.id = 5
+        return "id assignable"
+    except AttributeError:
+        return label + " raises AttributeError"
+
+
 @fact("S3.2.10-interp-ids")
-def s32_10_interp_ids():
-    A = api()
+def s32_10_interp_ids(A):
     I = A.hl
     a = I.create()
     n = int(a.id)
@@ -593,17 +586,12 @@ def s32_10_interp_ids():
         "get_main() is get_main() %r" % (I.get_main() is I.get_main(),),
         "Interpreter(%d) is Interpreter(%d) %r" % (n, n, I.Interpreter(n) is I.Interpreter(n)),
     ]
-    try:
-        a.id = 5
-        parts.append("id assignable")
-    except AttributeError:
-        parts.append("id = 5 raises AttributeError")
+    parts.append(id_assignment(a, "id = 5"))
     return "; ".join(parts)
 
 
 @fact("S3.2.11-end-ids")
-def s32_11_end_ids():
-    A = api()
+def s32_11_end_ids(A):
     R, S = A.RecvChannel, A.SendChannel
     r, s = A.create_channel()
     parts = [
@@ -622,17 +610,12 @@ def s32_11_end_ids():
         "repr %r %r" % (r, s),
         "r.id.end %s" % attempt(lambda: r.id.end),
     ]
-    try:
-        r.id = 5
-        parts.append("id assignable")
-    except AttributeError:
-        parts.append("r.id = 5 raises AttributeError")
+    parts.append(id_assignment(r, "r.id = 5"))
     return "; ".join(parts)
 
 
 @fact("S3.2.12-interp-autodestroy")
-def s32_12_interp_autodestroy():
-    A = api()
+def s32_12_interp_autodestroy(A):
     I = A.hl
     a = I.create()
     n = int(a.id)
@@ -647,8 +630,7 @@ def s32_12_interp_autodestroy():
 
 
 @fact("S3.2.13-channel-autodestroy")
-def s32_13_channel_autodestroy():
-    A = api()
+def s32_13_channel_autodestroy(A):
     parts = []
     r, s = A.create_channel()
     cid = int(r.id)
@@ -668,8 +650,7 @@ def s32_13_channel_autodestroy():
 
 
 @fact("S3.2.13-channel-dies-with-sub")
-def s32_13_channel_dies_with_sub():
-    A = api()
+def s32_13_channel_dies_with_sub(A):
     interp = A.hl.create()
     before = [int(p[0].id) for p in A.list_channels()]
     A.run(interp, A.sub("r, s = C.%s()\ns.send_nowait(b'x')" % (
@@ -722,21 +703,18 @@ def sub_checks(A, interp, isolated):
 
 
 @fact("S3.2.14-isolated-mode")
-def s32_14_isolated_mode():
-    A = api()
+def s32_14_isolated_mode(A):
     return "create(): " + sub_checks(A, A.hl.create(), True)
 
 
 @fact("S3.2.14-legacy-mode")
-def s32_14_legacy_mode():
-    A = api()
+def s32_14_legacy_mode(A):
     how = "create(isolated=False)" if V <= (3, 12) else "_interpreters.create('legacy')"
     return how + ": " + sub_checks(A, A.legacy(), False)
 
 
 @fact("S3.2.15-live-thread")
-def s32_15_live_thread():
-    A = api()
+def s32_15_live_thread(A):
     interp = A.legacy()
     A.run(interp, "import threading, time\nt = threading.Thread(target=time.sleep, args=(1.5,))\nt.start()")
     parts = ["thread alive: is_running() %s" % attempt(interp.is_running)]
@@ -752,8 +730,7 @@ def s32_15_live_thread():
 
 
 @fact("S3.4-create-kw")
-def s34_create_kw():
-    A = api()
+def s34_create_kw(A):
     return "create(isolated=False) %s; create(True) %s; create(foo=1) %s; create(isolated=2) %s; create(isolated=None) %s" % (
         attempt(lambda: type(A.hl.create(isolated=False)).__name__),
         attempt(A.hl.create, True),
@@ -767,8 +744,7 @@ def s34_create_kw():
 
 
 @fact("S3.4-handles")
-def s34_handles():
-    A = api()
+def s34_handles(A):
     a = A.hl.create()
     parts = ["repr %r" % (a,), "type(id) %s" % type(a.id).__name__]
     if hasattr(a, "whence"):
@@ -779,8 +755,7 @@ def s34_handles():
 
 
 @fact("S3.4-sources")
-def s34_sources():
-    A = api()
+def s34_sources(A):
     interp = A.hl.create()
 
     def f():
@@ -797,8 +772,7 @@ def s34_sources():
 
 
 @fact("S3.4-prepare-main")
-def s34_prepare_main():
-    A = api()
+def s34_prepare_main(A):
     interp = A.hl.create()
     if not hasattr(interp, "prepare_main"):
         return "n/a (no prepare_main before 3.13)"
@@ -816,8 +790,7 @@ def s34_prepare_main():
 
 
 @fact("S3.4-send-timeout")
-def s34_send_timeout():
-    A = api()
+def s34_send_timeout(A):
     r, s = A.create_channel()
     t0 = time.monotonic()
     try:
@@ -830,8 +803,7 @@ def s34_send_timeout():
 
 
 @fact("S3.4-recv-timeout")
-def s34_recv_timeout():
-    A = api()
+def s34_recv_timeout(A):
     r, s = A.create_channel()
     out = []
     for tmo in (1, 0.5):
@@ -846,8 +818,7 @@ def s34_recv_timeout():
 
 
 @fact("S3.4-end-close")
-def s34_end_close():
-    A = api()
+def s34_end_close(A):
     if not hasattr(A.RecvChannel, "close"):
         return "n/a (ends have no close() before 3.13)"
     r, s = A.create_channel()
@@ -861,15 +832,13 @@ def s34_end_close():
 
 
 @fact("S3.5-call")
-def s35_call():
-    A = api()
-    interp = A.hl.create()
-    if not hasattr(interp, "call"):
-        return "n/a (no call() before 3.13)"
-
+def s35_call(A):
     def answer():
         return 42
 
+    interp = A.hl.create()
+    if not hasattr(interp, "call"):
+        return "n/a (no call() before 3.13)"
     return "call(pow, 2, 5) %s; call(answer) %s" % (attempt(interp.call, pow, 2, 5), attempt(interp.call, answer))
 
 
@@ -877,8 +846,7 @@ def s35_call():
 
 
 @fact("S4.1-ids")
-def s41_ids():
-    A = api()
+def s41_ids(A):
     I = A.hl
     a, b, c = I.create(), I.create(), I.create()
     ids = [int(x.id) for x in (a, b, c)]
@@ -889,8 +857,7 @@ def s41_ids():
 
 
 @fact("S4.1-ids-global")
-def s41_ids_global():
-    A = api()
+def s41_ids_global(A):
     I = A.hl
     a = I.create()
     r, s = A.create_channel()
@@ -901,8 +868,7 @@ def s41_ids_global():
 
 
 @fact("S4.1-get-current")
-def s41_get_current():
-    A = api()
+def s41_get_current(A):
     I = A.hl
     box = {}
     t = threading.Thread(target=lambda: box.setdefault("id", int(I.get_current().id)))
@@ -920,8 +886,7 @@ def s41_get_current():
 
 
 @fact("S4.1-is-running")
-def s41_is_running():
-    A = api()
+def s41_is_running(A):
     I = A.hl
     a = I.create()
     b = I.create()
@@ -943,8 +908,7 @@ def s41_is_running():
 
 
 @fact("S4.1-run-refusals")
-def s41_run_refusals():
-    A = api()
+def s41_run_refusals(A):
     I = A.hl
     a, b = I.create(), I.create()
     r, s = A.create_channel()
@@ -968,8 +932,7 @@ def s41_run_refusals():
 
 
 @fact("S4.1-main-namespace")
-def s41_main_namespace():
-    A = api()
+def s41_main_namespace(A):
     interp = A.hl.create()
     r, s = A.create_channel()
     A.run(interp, A.sub("C.SendChannel(%d).send_nowait(' '.join(sorted(k for k in globals() if k not in ('I', 'C'))))" % int(s.id)))
@@ -987,8 +950,7 @@ def s41_main_namespace():
 
 
 @fact("S4.1-close")
-def s41_close():
-    A = api()
+def s41_close(A):
     I = A.hl
     a, b, c = I.create(), I.create(), I.create()
     parts = ["get_main().close() in main %s" % attempt(I.get_main().close)]
@@ -1007,8 +969,7 @@ def s41_close():
 
 
 @fact("S4.1-close-running")
-def s41_close_running():
-    A = api()
+def s41_close_running(A):
     a = A.hl.create()
     r, s = A.create_channel()
     t, box = in_thread(A.run, a, A.sub("C.RecvChannel(%d).recv()\ndone = True" % int(r.id)))
@@ -1021,8 +982,7 @@ def s41_close_running():
 
 
 @fact("S4.1-exit-clean")
-def s41_exit_clean():
-    A = api()
+def s41_exit_clean(A):
     src = A.sub(
         "a, b = I.create(), I.create()\n"
         "r, s = C.%s()\n"
@@ -1039,8 +999,7 @@ def s41_exit_clean():
 
 
 @fact("S4.2-channel-ids")
-def s42_channel_ids():
-    A = api()
+def s42_channel_ids(A):
     pairs = [A.create_channel() for _ in range(3)]
     interp = A.hl.create()
     r, s = pairs[0]
@@ -1051,8 +1010,7 @@ def s42_channel_ids():
 
 
 @fact("S4.2-list-all-channels")
-def s42_list_all_channels():
-    A = api()
+def s42_list_all_channels(A):
     first = A.list_channels()
     pairs = [A.create_channel() for _ in range(3)]
     listing = A.list_channels()
@@ -1066,16 +1024,14 @@ def s42_list_all_channels():
 
 
 @fact("S4.2-list-closed", crasher=lambda: V == (3, 13))
-def s42_list_closed():
-    A = api()
+def s42_list_closed(A):
     r, s = A.create_channel()
     A.low_close(int(r.id))
     return "after low-level close: list_all ids %s" % [int(p[0].id) for p in A.list_channels()]
 
 
 @fact("S4.2-fifo-types")
-def s42_fifo_types():
-    A = api()
+def s42_fifo_types(A):
     r, s = A.create_channel()
     values = [b"spam", "\u4f60\u597d\U0001f600", "\ud800", -5, 2**62, None, b"", "", bytes(range(256))]
     for v in values:
@@ -1086,8 +1042,7 @@ def s42_fifo_types():
 
 
 @fact("S4.2-identity")
-def s42_identity():
-    A = api()
+def s42_identity(A):
     r, s = A.create_channel()
     out = []
     for v in (None, b"", "", 7, b"spam", "spam", 2**40):
@@ -1097,8 +1052,7 @@ def s42_identity():
 
 
 @fact("S4.2-int-range")
-def s42_int_range():
-    A = api()
+def s42_int_range(A):
     r, s = A.create_channel()
     out = []
     for v in (2**63 - 1, -(2**63), 2**63, -(2**63) - 1, 2**1000):
@@ -1111,8 +1065,7 @@ def s42_int_range():
 
 
 @fact("S4.2-not-found")
-def s42_not_found():
-    A = api()
+def s42_not_found(A):
     R, S = A.RecvChannel, A.SendChannel
     n = 10**6
     t0 = time.monotonic()
@@ -1123,8 +1076,7 @@ def s42_not_found():
 
 
 @fact("S4.2-low-close")
-def s42_low_close():
-    A = api()
+def s42_low_close(A):
     parts = []
     r, s = A.create_channel()
     A.low_close(int(r.id))
@@ -1153,8 +1105,7 @@ def s42_low_close():
 
 
 @fact("S4.2-association")
-def s42_association():
-    A = api()
+def s42_association(A):
     r, s = A.create_channel()
     cid = int(r.id)
     if V <= (3, 11):
@@ -1184,14 +1135,12 @@ def sender_destroyed(A, main_used):
 
 
 @fact("S4.2-sender-destroyed")
-def s42_sender_destroyed():
-    A = api()
+def s42_sender_destroyed(A):
     return "sub sent b'from-sub' and None, then was closed: " + sender_destroyed(A, False)
 
 
 @fact("S4.2-sender-destroyed-main-used")
-def s42_sender_destroyed_main_used():
-    A = api()
+def s42_sender_destroyed_main_used(A):
     return "as S4.2-sender-destroyed, main had used both ends before: " + sender_destroyed(A, True)
 
 
@@ -1213,16 +1162,14 @@ def share_values():
 
 
 @fact("S4.3-is-shareable")
-def s43_is_shareable():
-    A = api()
+def s43_is_shareable(A):
     true = [label for label, v in share_values() if A.hl.is_shareable(v)]
     false = [label for label, v in share_values() if not A.hl.is_shareable(v)]
     return "True: %s | False: %s" % (", ".join(true), ", ".join(false))
 
 
 @fact("S4.3-round-trip")
-def s43_round_trip():
-    A = api()
+def s43_round_trip(A):
     r, s = A.create_channel()
     out = []
     for label, v in share_values():
@@ -1236,8 +1183,7 @@ def s43_round_trip():
 
 
 @fact("S4.3-from-sub")
-def s43_from_sub():
-    A = api()
+def s43_from_sub(A):
     interp = A.hl.create()
     r, s = A.create_channel()
     A.run(interp, A.sub(
@@ -1264,8 +1210,7 @@ def s43_from_sub():
 
 
 @fact("S4.4-dict-order", crasher=lambda: V <= (3, 11))
-def s44_dict_order():
-    A = api()
+def s44_dict_order(A):
     if V >= (3, 13):
         return "n/a (no run(channels=))"
     interp = A.hl.create()
@@ -1273,15 +1218,13 @@ def s44_dict_order():
 
 
 @fact("S4.4-str-raises", crasher=lambda: V != (3, 12))
-def s44_str_raises():
-    A = api()
+def s44_str_raises(A):
     interp = A.hl.create()
     return run_failure_text(A, interp, "class E(Exception):\n    def __str__(self): raise RuntimeError('no')\nraise E()")
 
 
 @fact("S4.4-exec-bad-shared", crasher=lambda: V >= (3, 13))
-def s44_exec_bad_shared():
-    A = api()
+def s44_exec_bad_shared(A):
     if V <= (3, 12):
         return "n/a (no _interpreters.exec)"
     interp = A.hl.create()
@@ -1290,8 +1233,7 @@ def s44_exec_bad_shared():
 
 
 @fact("S4.4-exit-with-thread", crasher=lambda: V <= (3, 12))
-def s44_exit_with_thread():
-    A = api()
+def s44_exit_with_thread(A):
     interp = A.legacy()
     A.run(interp, "import threading, time\nthreading.Thread(target=time.sleep, args=(1,)).start()")
     return "process exits while the sub's thread sleeps"
@@ -1301,8 +1243,7 @@ def s44_exit_with_thread():
 
 
 @fact("V3-end-methods")
-def v3_end_methods():
-    A = api()
+def v3_end_methods(A):
     r, s = A.create_channel()
     return "RecvChannel: %s; SendChannel: %s" % (
         " ".join(n for n in sorted(dir(r)) if not n.startswith("_")),
@@ -1310,8 +1251,7 @@ def v3_end_methods():
 
 
 @fact("V3-send-release-timing")
-def v3_send_release_timing():
-    A = api()
+def v3_send_release_timing(A):
     r, s = A.create_channel()
 
     def later():
@@ -1334,8 +1274,7 @@ def v3_send_release_timing():
 
 
 @fact("V3-cross-paths")
-def v3_cross_paths():
-    A = api()
+def v3_cross_paths(A):
     interp = A.hl.create()
     r1, s1 = A.create_channel()
     r2, s2 = A.create_channel()
@@ -1346,8 +1285,7 @@ def v3_cross_paths():
 
 
 @fact("V3-legacy-config")
-def v3_legacy_config():
-    A = api()
+def v3_legacy_config(A):
     if V <= (3, 12):
         return "n/a (create(isolated=False) exists)"
     interp = A.legacy()
@@ -1374,22 +1312,27 @@ def close_cell(A, src):
 
 
 @fact("V4.2-close-other-thread-pass")
-def v42_a():
-    close_cell(api(), "pass")
+def v42_a(A):
+    close_cell(A, "pass")
 
 
 @fact("V4.2-close-other-thread-threading")
-def v42_b():
-    close_cell(api(), "import threading")
+def v42_b(A):
+    close_cell(A, "import threading")
+
+
+def ran_in_thread(A, src):
+    """A new sub that ran `src` in a thread of main (thread A, joined)."""
+    interp = A.hl.create()
+    t = threading.Thread(target=A.run, args=(interp, src))
+    t.start()
+    t.join()
+    return interp
 
 
 @fact("V4.2-close-run-in-thread-threading")
-def v42_c():
-    A = api()
-    interp = A.hl.create()
-    t = threading.Thread(target=A.run, args=(interp, "import threading"))
-    t.start()
-    t.join()
+def v42_c(A):
+    interp = ran_in_thread(A, "import threading")
     t2, box = in_thread(interp.close)
     t2.join(8.0)
     res = "ran 'import threading' in thread A, close() in thread B: " + (
@@ -1398,12 +1341,8 @@ def v42_c():
 
 
 @fact("V4.2-close-main-after-thread-run")
-def v42_d():
-    A = api()
-    interp = A.hl.create()
-    t = threading.Thread(target=A.run, args=(interp, "import threading"))
-    t.start()
-    t.join()
+def v42_d(A):
+    interp = ran_in_thread(A, "import threading")
     done = {}
 
     def watchdog():
@@ -1419,8 +1358,7 @@ def v42_d():
 
 
 @fact("V4.2-close-same-thread-threading")
-def v42_e():
-    A = api()
+def v42_e(A):
     interp = A.hl.create()
     box = {}
 
@@ -1437,24 +1375,21 @@ def v42_e():
 
 
 @fact("V4.1-list-all-after-close", crasher=lambda: V == (3, 13))
-def v41_list_all_after_close():
-    A = api()
+def v41_list_all_after_close(A):
     r, s = A.create_channel()
     A.low_close(int(r.id))
     return "list_all_channels() after close: %r" % (A.list_channels(),)
 
 
 @fact("V4.4-fork-legacy", crasher=True)
-def v44_fork_legacy():
-    A = api()
+def v44_fork_legacy(A):
     interp = A.legacy()
     A.run(interp, "import os\npid = os.fork()\nif pid == 0:\n    os._exit(0)\nos.waitpid(pid, 0)")
     return "parent survived"
 
 
 @fact("V4.5-double-import", crasher=lambda: V >= (3, 12))
-def v45_double_import():
-    A = api()
+def v45_double_import(A):
     a = A.hl.create()
     b = A.legacy()
     first = run_failure_text(A, a, "import _datetime")
@@ -1584,7 +1519,7 @@ def run_one(fid):
     for name, func, _, _ in FACTS:
         if name == fid:
             try:
-                result = func()
+                result = func(api()) if func.__code__.co_argcount else func()
             except BaseException as exc:  # noqa: B902
                 result = "probe failed: " + eshow(exc)
             print(mask(str(result)), flush=True)

@@ -10,8 +10,9 @@ a method of these classes (they are mutable) or by defining its own function.
 By itself the kit changes nothing: `--impl _mutant_kit --path conformance/mutants`
 must pass the whole suite (tools/mutation-score checks that first, as the
 control run), so that whatever kills a mutant is its mutation, not the kit.
-The helpers at the end (count_live_ends, channels_held_by) do nothing until
-a mutant calls them.
+The helpers at the end (count_live_ends, channels_held_by, take_queued,
+on_error, map_sent, call_in_thread) do nothing until a mutant calls them;
+they hold what several mutants do alike.
 
 How the kit stays invisible:
 - Results: create(), get_current(), get_main(), list_all(), create_channel(),
@@ -82,22 +83,23 @@ for _cls in (Interpreter, RecvChannel, SendChannel):
 del _cls
 
 
+def _convert(obj, pairs):
+    """`obj` as the end of the same id of the class paired with its exact type;
+    anything else unchanged."""
+    for source, target in pairs:
+        if type(obj) is source:
+            return target(obj.id)
+    return obj
+
+
 def _wrap(obj):
     """A received or listed object, with interpref ends turned into kit ends."""
-    if type(obj) is _BaseRecv:
-        return RecvChannel(obj.id)
-    if type(obj) is _BaseSend:
-        return SendChannel(obj.id)
-    return obj
+    return _convert(obj, ((_BaseRecv, RecvChannel), (_BaseSend, SendChannel)))
 
 
 def _unwrap(obj):
     """A kit end as the interpref end of the same id (interpref wants exact types)."""
-    if type(obj) is RecvChannel:
-        return _BaseRecv(obj.id)
-    if type(obj) is SendChannel:
-        return _BaseSend(obj.id)
-    return obj
+    return _convert(obj, ((RecvChannel, _BaseRecv), (SendChannel, _BaseSend)))
 
 
 def _handle(interp):
@@ -263,10 +265,62 @@ def channels_held_by(interp):
         _BaseInterpreter.run(interp, _PROBE % recv.id)
     except Exception:
         return None
-    found = []
+    return take_queued(recv)
+
+
+def take_queued(end, into=None, wrap=False):
+    """Takes every object queued now in the channel of `end` (a RecvChannel, kit
+    or interpref) out, oldest first, without waiting, appending each to `into`
+    as it comes (a new list by default), which it returns.  The objects are
+    what interpref's recv_nowait() gives; with `wrap`, what the kit's gives
+    (interpref ends as kit ends)."""
+    items = [] if into is None else into
     missing = object()
-    while True:
-        cid = recv.recv_nowait(missing)
-        if cid is missing:
-            return found
-        found.append(cid)
+    obj = _BaseRecv.recv_nowait(end, missing)
+    while obj is not missing:
+        items.append(_wrap(obj) if wrap else obj)
+        obj = _BaseRecv.recv_nowait(end, missing)
+    return items
+
+
+def on_error(cls, name, catch, handle):
+    """Makes method `name` of kit class `cls` return handle(exc) when the method it
+    had raises `catch` (handle may raise instead: then the call raises that)."""
+    original = getattr(cls, name)
+
+    def method(self, *args, **kwargs):
+        try:
+            return original(self, *args, **kwargs)
+        except catch as exc:
+            return handle(exc)
+    setattr(cls, name, method)
+
+
+def map_sent(func):
+    """Makes SendChannel.send() and send_nowait() pass each positional argument
+    through func first."""
+    def patch(name):
+        original = getattr(SendChannel, name)
+        setattr(SendChannel, name,
+                lambda self, *args, **kwargs: original(self, *map(func, args), **kwargs))
+    patch('send')
+    patch('send_nowait')
+
+
+def call_in_thread(call, daemon=False, timeout=None):
+    """call() in a new thread, waited for (at most `timeout` seconds): its result,
+    or what it raised, raised again; None when it has not finished in time."""
+    import threading   # here, not at the top: the kit alone imports nothing more into the subs
+    outcome = {}
+
+    def target():
+        try:
+            outcome['result'] = call()
+        except BaseException as exc:
+            outcome['error'] = exc
+    thread = threading.Thread(target=target, daemon=daemon)
+    thread.start()
+    thread.join(timeout)
+    if 'error' in outcome:
+        raise outcome.pop('error')
+    return outcome.get('result')

@@ -12,22 +12,11 @@ _kit.patched_by(__name__)
 
 
 _recv = RecvChannel.recv
-_recv_nowait = RecvChannel.recv_nowait
-_missing = object()
 _buffers = {}   # channel id -> objects pulled out of the channel, oldest first
 
 
-def _pull(end):
-    buffer = _buffers.setdefault(end.id, [])
-    while True:
-        obj = _recv_nowait(end, _missing)
-        if obj is _missing:
-            return buffer
-        buffer.append(obj)
-
-
 def recv_nowait(self, default=None):
-    buffer = _pull(self)
+    buffer = _kit.take_queued(self, _buffers.setdefault(self.id, []), wrap=True)
     return buffer.pop() if buffer else default
 
 

@@ -13,17 +13,11 @@ _kit.patched_by(__name__)
 
 _recv = RecvChannel.recv
 _recv_nowait = RecvChannel.recv_nowait
-_missing = object()
 _buffers = {}   # channel id -> objects pulled out of the channel, oldest first
 
 
 def recv(self):
-    buffer = _buffers.setdefault(self.id, [])
-    while True:
-        obj = _recv_nowait(self, _missing)
-        if obj is _missing:
-            break
-        buffer.append(obj)
+    buffer = _kit.take_queued(self, _buffers.setdefault(self.id, []), wrap=True)
     return buffer.pop() if buffer else _recv(self)
 
 

@@ -11,16 +11,10 @@ import _mutant_kit as _kit
 _kit.patched_by(__name__)
 
 
-_close = Interpreter.close
+def _refused(exc):
+    if 'it is running' in str(exc):
+        return None
+    raise exc
 
 
-def close(self, *args):
-    try:
-        return _close(self, *args)
-    except RuntimeError as exc:
-        if 'it is running' in str(exc):
-            return None
-        raise
-
-
-Interpreter.close = close
+_kit.on_error(Interpreter, 'close', RuntimeError, _refused)

@@ -10,14 +10,8 @@ import _mutant_kit as _kit
 _kit.patched_by(__name__)
 
 
-_run = Interpreter.run
+def _failed(exc):
+    raise RunFailedError(getattr(exc, 'msg', '')) from None
 
 
-def run(self, *args, **kwargs):
-    try:
-        return _run(self, *args, **kwargs)
-    except RunFailedError as exc:
-        raise RunFailedError(getattr(exc, 'msg', '')) from None
-
-
-Interpreter.run = run
+_kit.on_error(Interpreter, 'run', RunFailedError, _failed)

@@ -16,13 +16,4 @@ def _truncate(obj):
     return obj
 
 
-def _patch(name):
-    original = getattr(SendChannel, name)
-
-    def method(self, *args, **kwargs):
-        return original(self, *map(_truncate, args), **kwargs)
-    setattr(SendChannel, name, method)
-
-
-_patch('send')
-_patch('send_nowait')
+_kit.map_sent(_truncate)

@@ -10,14 +10,8 @@ import _mutant_kit as _kit
 _kit.patched_by(__name__)
 
 
-_send = SendChannel.send
+def _not_found(exc):
+    raise NotReceivedError(str(exc)) from None
 
 
-def send(self, *args, **kwargs):
-    try:
-        return _send(self, *args, **kwargs)
-    except ChannelNotFoundError as exc:
-        raise NotReceivedError(str(exc)) from None
-
-
-SendChannel.send = send
+_kit.on_error(SendChannel, 'send', ChannelNotFoundError, _not_found)

@@ -10,16 +10,10 @@ import _mutant_kit as _kit
 _kit.patched_by(__name__)
 
 
-_close = Interpreter.close
+def _refused(exc):
+    if isinstance(exc, RunFailedError):
+        raise exc
+    raise RunFailedError(str(exc)) from None
 
 
-def close(self, *args):
-    try:
-        return _close(self, *args)
-    except RuntimeError as exc:
-        if isinstance(exc, RunFailedError):
-            raise
-        raise RunFailedError(str(exc)) from None
-
-
-Interpreter.close = close
+_kit.on_error(Interpreter, 'close', RuntimeError, _refused)

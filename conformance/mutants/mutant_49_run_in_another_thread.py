@@ -10,25 +10,11 @@ import _mutant_kit as _kit
 _kit.patched_by(__name__)
 
 
-import threading as _threading
-
 _run = Interpreter.run
 
 
 def run(self, *args, **kwargs):
-    outcome = {}
-
-    def target():
-        try:
-            outcome['result'] = _run(self, *args, **kwargs)
-        except BaseException as exc:
-            outcome['error'] = exc
-    thread = _threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if 'error' in outcome:
-        raise outcome.pop('error')
-    return outcome.get('result')
+    return _kit.call_in_thread(lambda: _run(self, *args, **kwargs))
 
 
 Interpreter.run = run

@@ -12,27 +12,13 @@ import _mutant_kit as _kit
 _kit.patched_by(__name__)
 
 
-import threading as _threading
-
 _run = Interpreter.run
 
 
 def run(self, *args, **kwargs):
     if _kit._ref.get_current().id != 0:
         return _run(self, *args, **kwargs)   # isolated subs cannot start threads
-    outcome = {}
-
-    def target():
-        try:
-            outcome['result'] = _run(self, *args, **kwargs)
-        except BaseException as exc:
-            outcome['error'] = exc
-    thread = _threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(0.5)
-    if 'error' in outcome:
-        raise outcome.pop('error')
-    return outcome.get('result')
+    return _kit.call_in_thread(lambda: _run(self, *args, **kwargs), daemon=True, timeout=0.5)
 
 
 Interpreter.run = run

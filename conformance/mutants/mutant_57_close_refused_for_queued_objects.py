@@ -16,18 +16,12 @@ _kit.patched_by(__name__)
 
 _live = _kit.count_live_ends()
 _close = Interpreter.close
-_MISSING = object()
 
 
 def _queued(cid):
     """The objects queued in channel `cid`, left queued in the same order."""
     recv, send = _ref.RecvChannel(cid), _ref.SendChannel(cid)
-    items = []
-    while True:
-        obj = recv.recv_nowait(_MISSING)
-        if obj is _MISSING:
-            break
-        items.append(obj)
+    items = _kit.take_queued(recv)
     for obj in items:
         send.send_nowait(obj)
     return items

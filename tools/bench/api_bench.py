@@ -230,49 +230,34 @@ def handoff(args, impl):
 
 # ---- non-blocking pairs ---------------------------------------------------
 
-PAIRS_SAME = """
+# The timed loop of every measurement here, as source: BIND binds what the body
+# calls to locals before the clocks start, BODY is the statements of one
+# iteration.  One template, so that the measurements (and the empty loop
+# subtracted from them) time the very same loop around their own body.
+LOOP = """
 def loop(n):
     %(bind)s
     c0 = tc()
     t0 = pc()
     for i in range(n):
-        %(send)s
-        %(recv)s
+        %(body)s
     return pc() - t0, tc() - c0
 """
 
-PAIRS_SEND = """
-def loop(n):
-    %(bind)s
-    c0 = tc()
-    t0 = pc()
-    for i in range(n):
-        %(send)s
-    return pc() - t0, tc() - c0
-"""
 
+def loop_source(*body, bind=""):
+    return LOOP % {"bind": bind, "body": "\n        ".join(body)}
+
+
+PAIRS_SAME = loop_source("%(send)s", "%(recv)s", bind="%(bind)s")
+PAIRS_SEND = loop_source("%(send)s", bind="%(bind)s")
 # Inside the subinterpreter: SETUP binds `report(text)` and what RECV uses.
-PAIRS_RECV_SUB = """
+PAIRS_RECV_SUB = ("""
 import time
 pc, tc = time.perf_counter_ns, time.thread_time_ns
-%(setup)s
-def loop(n):
-    c0 = tc()
-    t0 = pc()
-    for i in range(n):
-        %(recv)s
-    return pc() - t0, tc() - c0
-report("%%d,%%d" %% loop(%(n)d))
-"""
-
-EMPTY_LOOP = """
-def loop(n):
-    c0 = tc()
-    t0 = pc()
-    for i in range(n):
-        pass
-    return pc() - t0, tc() - c0
-"""
+%(setup)s""" + loop_source("%(recv)s") + """report("%%d,%%d" %% loop(%(n)d))
+""")
+EMPTY_LOOP = loop_source("pass")
 
 
 def compile_loop(template, namespace, **parts):

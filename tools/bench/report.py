@@ -28,6 +28,23 @@ CPY_MODULE = {
              "cpython-ll": "_interpchannels.send/recv, _interpreters.create/destroy"},
 }
 WHERE = {"same": "same interpreter", "cross": "main -> subinterpreter"}
+GROUPS = ("3.11", "3.13")
+RATE_IMPLS = ("ref", "cpython-ll", "cpython")   # the rows of the pairs and lifecycle tables
+
+
+def kind_text(kind):
+    """A lifecycle kind as the report words it."""
+    return "isolated" if kind == "isolated" else "not isolated"
+
+
+def against_lowlevel(data, cases):
+    """Pairs or lifecycle results where interpref and CPython's low level were both
+    measured: (group, case, interpref's, CPython's, CPU-time ratio, wall ratio)."""
+    for group in GROUPS:
+        for case in cases:
+            r, c = data.get("%s/ref/%s" % (group, case)), data.get("%s/cpython-ll/%s" % (group, case))
+            if r and c:
+                yield group, case, r, c, r["rate_cpu"] / c["rate_cpu"], r["rate_wall"] / c["rate_wall"]
 
 
 def us(ns):
@@ -101,33 +118,24 @@ def evaluate(results):
                 us(worst[3]), us(worst[4]), worst[1],
                 "receiver" if worst[2] == "recv_p50" else "sender returns", worst[0]),
             "target": "ratio <= 1", "met": worst[0] <= 1.0})
-    pairs = results.get("pairs", {})
-    for group in ("3.11", "3.13"):
-        for where in ("same", "cross"):
-            r, c = pairs.get("%s/ref/%s" % (group, where)), pairs.get("%s/cpython-ll/%s" % (group, where))
-            if r and c:
-                rc, rw = r["rate_cpu"] / c["rate_cpu"], r["rate_wall"] / c["rate_wall"]
-                goals.append({
-                    "id": "pairs-vs-lowlevel", "group": group,
-                    "text": "send_nowait+recv_nowait pairs (documented API) >= CPython %s low-level, %s"
-                            % (group, WHERE[where]),
-                    "measured": "%s vs %s: ratio %.2f on CPU time (%.2f on wall)" % (
-                        rate(r["rate_cpu"]), rate(c["rate_cpu"]), rc, rw),
-                    "target": "ratio >= 1", "met": rc >= 1.0})
-    life = results.get("lifecycle", {})
-    for group in ("3.11", "3.13"):
-        for kind in ("isolated", "shared"):
-            r, c = life.get("%s/ref/%s" % (group, kind)), life.get("%s/cpython-ll/%s" % (group, kind))
-            if r and c:
-                rc, rw = r["rate_cpu"] / c["rate_cpu"], r["rate_wall"] / c["rate_wall"]
-                goals.append({
-                    "id": "lifecycle-5pct", "group": group, "kind": kind,
-                    "text": "create()+close() within 5%% of CPython %s low-level create/destroy (%s)"
-                            % (group, "isolated" if kind == "isolated" else "not isolated"),
-                    "measured": "%s vs %s: ratio %.3f on CPU time (%.3f on wall)%s" % (
-                        rate(r["rate_cpu"]), rate(c["rate_cpu"]), rc, rw,
-                        instructions_ratio_text(results, group, kind)),
-                    "target": "ratio >= 0.95", "met": rc >= 0.95, "ratio": rc})
+    for group, where, r, c, rc, rw in against_lowlevel(results.get("pairs", {}), ("same", "cross")):
+        goals.append({
+            "id": "pairs-vs-lowlevel", "group": group,
+            "text": "send_nowait+recv_nowait pairs (documented API) >= CPython %s low-level, %s"
+                    % (group, WHERE[where]),
+            "measured": "%s vs %s: ratio %.2f on CPU time (%.2f on wall)" % (
+                rate(r["rate_cpu"]), rate(c["rate_cpu"]), rc, rw),
+            "target": "ratio >= 1", "met": rc >= 1.0})
+    for group, kind, r, c, rc, rw in against_lowlevel(results.get("lifecycle", {}),
+                                                      ("isolated", "shared")):
+        goals.append({
+            "id": "lifecycle-5pct", "group": group, "kind": kind,
+            "text": "create()+close() within 5%% of CPython %s low-level create/destroy (%s)"
+                    % (group, kind_text(kind)),
+            "measured": "%s vs %s: ratio %.3f on CPU time (%.3f on wall)%s" % (
+                rate(r["rate_cpu"]), rate(c["rate_cpu"]), rc, rw,
+                instructions_ratio_text(results, group, kind)),
+            "target": "ratio >= 0.95", "met": rc >= 0.95, "ratio": rc})
     runner = results.get("runner", {})
     e = runner.get("empty", {}).get("in process -j 1")
     if e:
@@ -264,36 +272,34 @@ def runner_tic(label):
     return "in-proc\\n%s%s" % (j, extra)
 
 
+def rate_bars(data, cases, case_text, scale=lambda v: v):
+    """The bar rows of pairs or lifecycle: per Python and case, the CPU-time rates of
+    RATE_IMPLS, through `scale`; cases with no rate at all are left out."""
+    rows = []
+    for group in GROUPS:
+        for case in cases:
+            vals = [data.get("%s/%s/%s" % (group, impl, case), {}).get("rate_cpu")
+                    for impl in RATE_IMPLS]
+            if any(vals):
+                rows.append(("Python %s\\n%s" % (group, case_text(case)), [scale(v) for v in vals]))
+    return rows
+
+
 def plot_bars(results, plot_dir, tmp, notes):
     made = []
+    impls = ["interpref", "CPython low-level", "CPython high-level"]
     pairs = results.get("pairs", {})
     if pairs:
-        rows = []
-        for group in ("3.11", "3.13"):
-            for where in ("same", "cross"):
-                vals = [pairs.get("%s/%s/%s" % (group, impl, where), {}).get("rate_cpu")
-                        for impl in ("ref", "cpython-ll", "cpython")]
-                if any(vals):
-                    rows.append(("Python %s\\n%s" % (group, WHERE[where]),
-                                 [v / 1e6 if v else None for v in vals]))
+        rows = rate_bars(pairs, ("same", "cross"), WHERE.get, lambda v: v / 1e6 if v else None)
         out = bars("pairs", "send\\_nowait + recv\\_nowait pairs per second (CPU time, median)",
-                   "million pairs per second", rows,
-                   ["interpref", "CPython low-level", "CPython high-level"], plot_dir, tmp, notes)
+                   "million pairs per second", rows, impls, plot_dir, tmp, notes)
         if out:
             made.append(out)
     life = results.get("lifecycle", {})
     if life:
-        rows = []
-        for group in ("3.11", "3.13"):
-            for kind in ("isolated", "shared"):
-                vals = [life.get("%s/%s/%s" % (group, impl, kind), {}).get("rate_cpu")
-                        for impl in ("ref", "cpython-ll", "cpython")]
-                if any(vals):
-                    rows.append(("Python %s\\n%s" % (group, "isolated" if kind == "isolated"
-                                                     else "not isolated"), vals))
+        rows = rate_bars(life, ("isolated", "shared"), kind_text)
         out = bars("lifecycle", "create() + close() per second (CPU time, median)",
-                   "interpreters per second", rows,
-                   ["interpref", "CPython low-level", "CPython high-level"], plot_dir, tmp, notes)
+                   "interpreters per second", rows, impls, plot_dir, tmp, notes)
         if out:
             made.append(out)
     runner = results.get("runner", {})
@@ -471,12 +477,22 @@ def render(results, plots, rel_plots, notes):
     return "\n".join(L)
 
 
+def section(results, key, heading, add):
+    """results[key], once the section's heading is added; None, and no heading,
+    when that part was not measured."""
+    data = results.get(key)
+    if not data:
+        return None
+    add("## " + heading)
+    add("")
+    return data
+
+
 def render_handoff(results, plots, rel_plots, add):
-    ho = results.get("handoff")
+    ho = section(results, "handoff", "1. Blocking handoff latency", add)
     if not ho:
         return
-    add("## 1. Blocking handoff latency")
-    add("")
+    opts = results["options"]   # the per-CPython round counts below
     add("One thread blocked in `recv()`, the main thread calls the blocking `send()` with "
         "`time.perf_counter_ns()` taken just before the call; the receiver records the time "
         "when `recv()` has returned the object, the sender when `send()` has returned. "
@@ -490,11 +506,11 @@ def render_handoff(results, plots, rel_plots, add):
     add("- CPython 3.11 (`test.support.interpreters`): `recv()` polls every 10 ms and "
         "`send()` sleeps 2 s after queueing (it has no blocking send), so it runs only "
         "**%d rounds per repetition** (its p99 is then the maximum of each repetition)."
-        % results["options"]["rounds_cpython311"])
+        % opts["rounds_cpython311"])
     add("- CPython 3.13 (`test.support.interpreters.channels`): `send()` really blocks until "
         "received, but `recv()` polls every 10 ms; %d rounds per repetition. The row "
         "\"paced like CPython\" is interpref with CPython's longer pauses, to show what the "
-        "pacing alone changes (a longer idle before each round)." % results["options"]["rounds_cpython313"])
+        "pacing alone changes (a longer idle before each round)." % opts["rounds_cpython313"])
     add("- `queue.Queue` between two threads (`put()` + `join()` against `get()` + "
         "`task_done()`) is the floor of a handoff between Python threads.")
     add("")
@@ -533,13 +549,29 @@ def render_handoff(results, plots, rel_plots, add):
                 add("")
 
 
+def add_rate_rows(add, data, cases, case_text, each):
+    """The rows of the pairs or lifecycle table: per Python and case, RATE_IMPLS that
+    were measured, with their rates, `each(s)` (one operation's cost, formatted) and
+    interpref's rate over theirs on CPU and wall time."""
+    for group in GROUPS:
+        for case in cases:
+            ref = data.get("%s/ref/%s" % (group, case))
+            for impl in RATE_IMPLS:
+                s = data.get("%s/%s/%s" % (group, impl, case))
+                if not s:
+                    continue
+                add("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                    group, case_text(case), IMPL[impl], rate(s["rate_cpu"]), rate(s["rate_wall"]),
+                    each(s),
+                    "-" if impl == "ref" else ratio(ref and ref["rate_cpu"], s["rate_cpu"]),
+                    "-" if impl == "ref" else ratio(ref and ref["rate_wall"], s["rate_wall"])))
+
+
 def render_pairs(results, plots, rel_plots, add):
-    pairs = results.get("pairs")
+    pairs = section(results, "pairs", "2. Non-blocking throughput", add)
     if not pairs:
         return
     n = next(iter(pairs.values()))["n"]
-    add("## 2. Non-blocking throughput")
-    add("")
     add("`send_nowait(i)` then `recv_nowait()`, %d times, small ints, methods bound to locals "
         "(`same`); `cross`: %d `send_nowait()` in main, then %d `recv_nowait()` in a "
         "subinterpreter, each phase timed where it runs, pairs/s = n / (send phase + receive "
@@ -554,18 +586,7 @@ def render_pairs(results, plots, rel_plots, add):
     add("| Python | where | implementation | pairs/s (CPU) | pairs/s (wall) | ns per pair (CPU) "
         "| interpref ÷ this (CPU) | (wall) |")
     add("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for group in ("3.11", "3.13"):
-        for where in ("same", "cross"):
-            ref = pairs.get("%s/ref/%s" % (group, where))
-            for impl in ("ref", "cpython-ll", "cpython"):
-                s = pairs.get("%s/%s/%s" % (group, impl, where))
-                if not s:
-                    continue
-                add("| %s | %s | %s | %s | %s | %.0f | %s | %s |" % (
-                    group, where, IMPL[impl], rate(s["rate_cpu"]), rate(s["rate_wall"]),
-                    1e9 / s["rate_cpu"],
-                    "-" if impl == "ref" else ratio(ref and ref["rate_cpu"], s["rate_cpu"]),
-                    "-" if impl == "ref" else ratio(ref and ref["rate_wall"], s["rate_wall"])))
+    add_rate_rows(add, pairs, ("same", "cross"), str, lambda s: "%.0f" % (1e9 / s["rate_cpu"]))
     add("")
     if "pairs.svg" in plots:
         add("![pairs per second](%s/pairs.svg)" % rel_plots)
@@ -587,11 +608,9 @@ def instructions_ratio_text(results, group, kind):
 
 
 def render_lifecycle(results, plots, rel_plots, add):
-    life = results.get("lifecycle")
+    life = section(results, "lifecycle", "3. Interpreter lifecycle", add)
     if not life:
         return
-    add("## 3. Interpreter lifecycle")
-    add("")
     add("`create()` then `close()` in a loop (interpref: `create(isolated=...)`; CPython 3.11: "
         "`_xxsubinterpreters.create(isolated=...)`/`destroy()`; CPython 3.13: "
         "`_interpreters.create('isolated' or 'legacy')`/`destroy()`; the high-level rows use "
@@ -602,18 +621,8 @@ def render_lifecycle(results, plots, rel_plots, add):
     add("| Python | kind | implementation | per second (CPU) | per second (wall) | ms each (CPU) "
         "| interpref ÷ this (CPU) | (wall) |")
     add("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for group in ("3.11", "3.13"):
-        for kind in ("isolated", "shared"):
-            ref = life.get("%s/ref/%s" % (group, kind))
-            for impl in ("ref", "cpython-ll", "cpython"):
-                s = life.get("%s/%s/%s" % (group, impl, kind))
-                if not s:
-                    continue
-                add("| %s | %s | %s | %s | %s | %.2f | %s | %s |" % (
-                    group, "isolated" if kind == "isolated" else "not isolated", IMPL[impl],
-                    rate(s["rate_cpu"]), rate(s["rate_wall"]), 1000 / s["rate_cpu"],
-                    "-" if impl == "ref" else ratio(ref and ref["rate_cpu"], s["rate_cpu"]),
-                    "-" if impl == "ref" else ratio(ref and ref["rate_wall"], s["rate_wall"])))
+    add_rate_rows(add, life, ("isolated", "shared"), kind_text,
+                  lambda s: "%.2f" % (1000 / s["rate_cpu"]))
     add("")
     ir = results.get("lifecycle_ir", {})
     if ir:
@@ -630,7 +639,7 @@ def render_lifecycle(results, plots, rel_plots, add):
                 c = ir.get("%s/cpython-ll/%s" % (group, kind))
                 if r and c:
                     add("| %s | %s | %.3f M | %.3f M | %.3f |" % (
-                        group, "isolated" if kind == "isolated" else "not isolated",
+                        group, kind_text(kind),
                         r["per_op"] / 1e6, c["per_op"] / 1e6, c["per_op"] / r["per_op"]))
         add("")
         add("Command (interpref, 3.11 isolated; the others change `--impl`, `--isolated` and the "
@@ -642,11 +651,9 @@ def render_lifecycle(results, plots, rel_plots, add):
 
 
 def render_runner(results, plots, rel_plots, add):
-    runner = results.get("runner")
+    runner = section(results, "runner", "4. The runner", add)
     if not runner:
         return
-    add("## 4. The runner")
-    add("")
     add("`%s` (in process: it initialises Python once and forks a child per scenario). CPU is "
         "the user+system time of the runner and all its children." % runner["runner"])
     add("")
@@ -771,8 +778,7 @@ def render_profiles(results, add):
                 add("| `%s` | %.1f %% |" % (sym, pc[sym]))
         gc_share = pc.get("PyGC_Collect", 0)
         fix_share = pc.get("prepare_threading_shutdown", 0)
-        ratios = ["%.3f (%s)" % (g["ratio"], "isolated" if g["kind"] == "isolated"
-                                 else "not isolated")
+        ratios = ["%.3f (%s)" % (g["ratio"], kind_text(g["kind"]))
                   for g in results["goals"]
                   if g["id"] == "lifecycle-5pct" and g["group"] == group and "ratio" in g]
         add("")
@@ -797,8 +803,7 @@ def render_profiles(results, add):
                 "less). Where that ratio is at least 0.95 while the timed ratio is below, "
                 "interpref does no extra work: the limit is the timing's noise on this "
                 "machine (other processes, caches, frequency), not the code."
-                % ", ".join("%.3f times (%s)" % (q, "isolated" if k == "isolated"
-                                                 else "not isolated") for k, q in counts))
+                % ", ".join("%.3f times (%s)" % (q, kind_text(k)) for k, q in counts))
             add("")
     prof = profiles.get("runner")
     if prof:
