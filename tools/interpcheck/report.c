@@ -591,7 +591,10 @@ rpt_jsonl_result(FILE *out, const rpt_run_info *info, const rpt_result *r)
     json_field(&sb, info, "outcome", proto_verdict_name(r->o.verdict));
     sb_printf(&sb, ",\"step\":%d,\"line\":%u,\"seconds\":%.3f", r->o.step_index, r->o.step_line,
               r->o.seconds);
-    json_field(&sb, info, "message", r->why ? r->why : r->o.message);
+    /* The raw message stays apart from the judgement: expectation files are
+     * drafted from it (tools/expectations_draft.py) and merge reads it back. */
+    json_field(&sb, info, "message", r->o.message);
+    json_field(&sb, info, "judged", r->why);
     json_field(&sb, info, "expected", r->o.expected);
     json_field(&sb, info, "actual", r->o.actual);
     json_field(&sb, info, "traceback", r->o.traceback);

@@ -78,7 +78,10 @@ void rpt_human_summary(FILE *out, const rpt_run_info *info, const rpt_tally *t,
                        const rpt_result *results, size_t n);
 int rpt_tap(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n);
 int rpt_junit(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n);
-/* JSON lines: the run line, then one object per result. */
+/* JSON lines: the run line, then one object per result: the raw outcome
+ * ("outcome", "message", "expected", "actual", "traceback"), the verdict and,
+ * when judged against an expectation file, "judged" (why the verdict differs
+ * from the outcome) and "expectation" (the entry's reason). */
 int rpt_jsonl(FILE *out, const rpt_run_info *info, const rpt_result *results, size_t n);
 /* The opening line alone: {"type":"run","suite":...,"runner":...}. */
 int rpt_jsonl_run(FILE *out, const rpt_run_info *info);
