@@ -77,14 +77,21 @@ parse_outcomes(char *outcome, expect_entry *e, ic_error *err, const char *path, 
     for (char *word = strtok_r(outcome, "|", &save); word != NULL;
          word = strtok_r(NULL, "|", &save)) {
         proto_verdict verdict;
-        if (proto_verdict_from_name(word, &verdict) < 0 || verdict == PROTO_PASS ||
-            verdict == PROTO_ERROR) {
+        if (proto_verdict_from_name(word, &verdict) < 0 || verdict == PROTO_ERROR) {
             return ic_error_set(err, IC_ERR_INPUT,
                                 "%s:%u: unknown outcome '%s' (FAIL, TIMEOUT, CRASH, several"
-                                " of them joined by '|', or SKIP)",
+                                " of them joined by '|', PASS among them, or SKIP)",
                                 path, number, word);
         }
         e->outcomes |= 1u << verdict;
+    }
+    /* PASS only beside a failure: an intermittent deviation (WPT's list of
+     * expected statuses); a scenario that always passes has no entry. */
+    if (e->outcomes == (1u << PROTO_PASS)) {
+        return ic_error_set(err, IC_ERR_INPUT,
+                            "%s:%u: PASS alone is no expectation (an entry lists how the scenario"
+                            " fails; PASS may only join them)",
+                            path, number);
     }
     /* SKIP alone: a scenario is either run or not. */
     if ((e->outcomes & (1u << PROTO_SKIP)) && e->outcomes != (1u << PROTO_SKIP)) {
@@ -238,6 +245,9 @@ expect_judge(proto_verdict raw, const char *clause, const expect_entry *entry, i
                      "this self-test scenario must fail, but it passed: the harness is broken");
             return EXPECT_FAIL;
         }
+    }
+    if (entry != NULL && raw == PROTO_PASS && (entry->outcomes & (1u << PROTO_PASS))) {
+        return EXPECT_PASS; /* an intermittent entry, PASS among its outcomes */
     }
     if (entry != NULL && entry->outcomes != (1u << PROTO_SKIP)) {
         if (entry->outcomes & (1u << raw)) {

@@ -10,7 +10,9 @@
  * OUTCOME is FAIL, TIMEOUT or CRASH (the scenario runs and must end exactly
  * so: XFAIL), several of them joined by '|' for an implementation whose
  * failure is itself nondeterministic (say FAIL|TIMEOUT: it must end in one
- * of them), or SKIP (not run: for hangs and crashes that would take the
+ * of them), PASS among them for one that fails only in some runs (say
+ * PASS|CRASH: a pass is PASS, a crash charged to the entry's clause XFAIL;
+ * PASS alone is refused), or SKIP (not run: for hangs and crashes that would take the
  * machine down with them).  CLAUSE-ID is the clause the failure is charged
  * to (conformance/FORMAT.md, section 7: the clause of the step that
  * decided it), or `-` for a set-up failure (charged to no clause).  Every

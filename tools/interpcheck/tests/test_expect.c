@@ -77,8 +77,8 @@ test_malformed_files_are_rejected_with_line(void **unused)
     expect_load_error("suite/a FAIL A-1 | observed:  | reason: y\n", ":1: every entry needs");
     expect_load_error("suite/a FAIL A-1 | reason: y | observed: x\n", ":1: every entry needs");
     expect_load_error("suite/a SKIP|FAIL A-1 | observed: x | reason: y\n", "cannot be combined");
-    expect_load_error("suite/a FAIL|PASS A-1 | observed: x | reason: y\n",
-                      ":1: unknown outcome 'PASS'");
+    expect_load_error("suite/a PASS A-1 | observed: x | reason: y\n", ":1: PASS alone");
+    expect_load_error("suite/a PASS|SKIP A-1 | observed: x | reason: y\n", "cannot be combined");
     expect_load_error("suite/a FAIL A-1 | observed: x | reason: y\n"
                       "suite/a CRASH A-1 | observed: x | reason: y\n",
                       ":2: suite/a is listed twice (first on line 1)");
@@ -119,6 +119,15 @@ test_judge(void **unused)
     assert_int_equal(J(PROTO_CRASH, "A-1", &fail, 0), EXPECT_CRASH);
     assert_string_equal(why, "the expectation file names a different outcome");
     assert_int_equal(J(PROTO_TIMEOUT, "B-2", &either, 0), EXPECT_XFAIL);
+    /* An intermittent entry: a pass is PASS, its failure XFAIL, another failure deviates. */
+    expect_entry sometimes = {.outcomes = (1u << PROTO_PASS) | (1u << PROTO_CRASH),
+                              .outcome_text = "PASS|CRASH",
+                              .clause = "D-4"};
+    assert_int_equal(J(PROTO_PASS, NULL, &sometimes, 0), EXPECT_PASS);
+    assert_string_equal(why, "");
+    assert_int_equal(J(PROTO_CRASH, "D-4", &sometimes, 0), EXPECT_XFAIL);
+    assert_int_equal(J(PROTO_FAIL, "D-4", &sometimes, 0), EXPECT_FAIL);
+    assert_string_equal(why, "the expectation file names a different outcome");
     /* The right outcome charged to another clause, or to none, deviates. */
     assert_int_equal(J(PROTO_FAIL, "C-3", &fail, 0), EXPECT_FAIL);
     assert_string_equal(why, "expected FAIL charged to A-1, got FAIL charged to C-3");
