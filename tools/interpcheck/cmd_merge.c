@@ -418,6 +418,14 @@ cmd_merge(const cli_options *o)
                         "(interpcheck merge FILE.jsonl...)\n");
         return 2;
     }
+    /* As for a run: an output file that cannot be written is said before
+     * any shard is read, not after the merge. */
+    pipe_config config = cmd_pipe_config(o, &o->filter);
+    ic_error err = {0};
+    if (pipe_check_outputs(&config, &err) < 0) {
+        fprintf(stderr, "interpcheck: %s\n", err.message);
+        return 2;
+    }
     merge_set m = {0};
     plan_set p;
     int status = 2;

@@ -18,6 +18,7 @@ Groups:
                 tools/matrix_report.py and tools/expectations_draft.py read the
                 files with their run line
   merge-refused one shard missing and another given twice: exit 2, both named;
+                an output file that cannot be written: exit 2 before merging;
                 mixed suite commits: exit 2, named; a scenario missing from a
                 complete shard set: exit 2, named
 
@@ -196,6 +197,10 @@ def group_merge_refused(args, tmp):
     r = run(args, ["merge", one, short])
     check(r.returncode == 2 and ("scenario %s missing" % lost) in r.stderr,
           "a scenario in no shard: exit 2, named", r)
+    bad = os.path.join(tmp, "no-such-dir", "m.xml")
+    r = run(args, ["merge", one, two, "--junit", bad])
+    check(r.returncode == 2 and ("cannot write %s" % bad) in r.stderr,
+          "an output file that cannot be written: exit 2 before merging", r)
 
 
 GROUPS = {"repeat": group_repeat, "flaky": group_flaky, "live": group_live,
