@@ -6,10 +6,12 @@
  */
 #include "commands.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "strbuf.h"
 
@@ -66,6 +68,34 @@ cmd_suite_version(const char *root, char *buf, size_t size)
     snprintf(buf, size, "%s%s", commit, dirty[0] ? "-dirty" : "");
 }
 
+/* The checkout `dir` is in (the nearest folder upwards holding `.git`, a
+ * folder or, in a worktree, a file) into buf; "" outside one.  Looked up
+ * here rather than asked of `git rev-parse`: one child fewer per run, and
+ * none that valgrind would not follow (see cmd_suite_version). */
+static void
+checkout_of(const char *dir, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    char path[PATH_MAX];
+    if (realpath(dir, path) == NULL) {
+        return;
+    }
+    for (;;) {
+        size_t len = strlen(path);
+        char probe[PATH_MAX + 8];
+        snprintf(probe, sizeof probe, "%s%s.git", path, len > 1 ? "/" : "");
+        if (access(probe, F_OK) == 0) {
+            snprintf(buf, size, "%s", path);
+            return;
+        }
+        char *slash = strrchr(path, '/');
+        if (slash == NULL || len <= 1) {
+            return;
+        }
+        slash[slash == path ? 1 : 0] = '\0';
+    }
+}
+
 void
 cmd_fill_meta(rpt_run_info *info, const cli_options *o, cmd_meta *m)
 {
@@ -73,9 +103,7 @@ cmd_fill_meta(rpt_run_info *info, const cli_options *o, cmd_meta *m)
     cmd_suite_version(o->root, m->suite, sizeof m->suite);
     snprintf(m->shard, sizeof m->shard, "%u/%u", o->filter.shards ? o->filter.shard : 1u,
              o->filter.shards ? o->filter.shards : 1u);
-    /* The checkout the conformance folder is in; outside one, nothing. */
-    first_line(o->root ? o->root : ".", "git rev-parse --show-toplevel 2>/dev/null", m->strip_root,
-               sizeof m->strip_root);
+    checkout_of(o->root ? o->root : ".", m->strip_root, sizeof m->strip_root);
     info->suite_version = m->suite;
     info->shard = m->shard;
     info->options = (const char **)(o->argv + 1);
