@@ -23,6 +23,12 @@ What is measured (details in tools/bench/README.md):
   runner     interpcheck: the suite at -j 1 / -j 2, a 200-scenario subset at
              -j 2, the cost per scenario (empty scenarios) in process and
              with --python, python startup (hyperfine)
+  targets    the runner's speed targets (targets.py): the suite against the
+             reference with default options against its floor, one CPython run,
+             the whole matrix; with --baseline REV side by side with REV.
+             Not in the default set (it builds two worktrees and runs two
+             matrices); `--only targets` measures it alone and keeps the
+             other sections of the last results.json
   fuzz       exec/s, read from reports/fuzz/ when the fuzz work wrote it
 """
 
@@ -699,6 +705,40 @@ def git_state():
             "dirty": git("status", "--porcelain", "--", "ref", "tools/interpcheck").splitlines()}
 
 
+def newest_pyenv(minor):
+    found = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/%s.*/bin/python%s")
+                             % (minor, minor)),
+                   key=lambda p: [int(x) for x in re.findall(r"\d+", p.split("/")[-3])])
+    return found[-1] if found else None
+
+
+def measure_targets_only(opts):
+    """--only targets: measure them, keep every other section of results.json."""
+    import report    # tools/bench/report.py
+    import targets   # tools/bench/targets.py
+    python312 = opts.py312 or newest_pyenv("3.12")
+    if not python312:
+        log("targets: no CPython 3.12 (pyenv, or --py312)")
+        return 2
+    path = os.path.join(ROOT, opts.plots, "results.json")
+    with open(path) as f:
+        results = json.load(f)
+    sample_load("targets")
+    started = time.time()
+    t = targets.run(ROOT, opts.baseline, python312, log)
+    t["seconds"] = time.time() - started
+    t["machine"] = machine()
+    t["load"] = LOADS[-1][1] if LOADS else None
+    results["targets"] = t
+    results["goals"] = [g for g in report.evaluate(results)]
+    with open(path, "w") as f:
+        json.dump(results, f, indent=1, sort_keys=True, default=str)
+    report.write(results, os.path.join(ROOT, opts.out), os.path.join(ROOT, opts.plots),
+                 replot=False)
+    log("wrote %s (targets measured in %.0f s)" % (opts.out, t["seconds"]))
+    return 0
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--py311", default="/usr/bin/python3.11")
@@ -714,7 +754,10 @@ def main(argv):
                    help="handoff rounds for CPython 3.13 (its recv() polls every 10 ms)")
     p.add_argument("--pairs-n", type=int, default=200000)
     p.add_argument("--only", default="handoff,pairs,lifecycle,runner",
-                   help="comma-separated subset of handoff,pairs,lifecycle,runner")
+                   help="comma-separated subset of handoff,pairs,lifecycle,runner,targets")
+    p.add_argument("--baseline", help="targets: the commit to measure side by side with HEAD")
+    p.add_argument("--py312", default=None,
+                   help="targets: the CPython of the one-run target (default: newest pyenv 3.12)")
     p.add_argument("--no-profile", action="store_true", help="no perf profile for missed goals")
     p.add_argument("--quick", action="store_true", help="small counts: checks the script, not the numbers")
     p.add_argument("--rerender", action="store_true",
@@ -739,6 +782,9 @@ def main(argv):
                      replot=False)
         log("wrote %s from %s/results.json" % (opts.out, opts.plots))
         return 0
+
+    if only == {"targets"}:
+        return measure_targets_only(opts)
 
     started = time.time()
     results = {"started": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),

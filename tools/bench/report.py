@@ -85,7 +85,8 @@ def ms(seconds):
 
 
 def evaluate(results):
-    goals = []
+    import targets   # tools/bench/targets.py
+    goals = targets.goals(results.get("targets", {}))
     ho = results.get("handoff", {})
     for group in ("3.11", "3.13"):
         worst = None
@@ -451,6 +452,7 @@ def render(results, plots, rel_plots, notes):
     render_pairs(results, plots, rel_plots, add)
     render_lifecycle(results, plots, rel_plots, add)
     render_runner(results, plots, rel_plots, add)
+    render_targets(results, add)
     render_fuzz(results, add)
     render_profiles(results, add)
     add("## Commands")
@@ -726,8 +728,40 @@ def median_of(values):
     return statistics.median(values) if values else None
 
 
+def render_targets(results, add):
+    t = section(results, "targets", "5. Speed targets of the runner", add)
+    if t is None:
+        return
+    m = t.get("machine", {})
+    add("Measured by `tools/bench/run --no-build --only targets%s` on %s in %.1f minutes "
+        "(`uptime` at the end: `%s`), each tree a fresh worktree with its own release build "
+        "(tools/bench/targets.py). One run of each; the goals table above judges the current "
+        "tree." % (" --baseline " + t["baseline"]["commit"] if t.get("baseline") else "",
+                   t["started"], (t.get("seconds") or 0) / 60, m.get("uptime", "?")))
+    add("")
+    trees = [k for k in ("baseline", "current") if k in t]
+    add("| measurement | " + " | ".join("%s (%s)" % (k, t[k]["commit"]) for k in trees) + " |")
+    add("| --- |" + " ---: |" * len(trees))
+    rows = [("suite, reference, default options: wall", lambda x: "%.1f s" % x["suite"]["wall"]),
+            ("  its CPU (all processes)", lambda x: "%.1f s" % x["suite"]["cpu"]),
+            ("  its longest scenario", lambda x: "%.1f s" % x["suite"]["longest"]),
+            ("  wall / floor", lambda x: "%.2fx" % (x["suite"]["wall"] / x["suite"]["floor"])),
+            ("one CPython 3.12 run: wall", lambda x: "%.1f s" % x["cpython"]["wall"]),
+            ("the matrix: wall", lambda x: "%.0f s" % x["matrix"]["wall"]),
+            ("  its CPU", lambda x: "%.0f s" % x["matrix"]["cpu"])]
+    for label, cell in rows:
+        add("| %s | %s |" % (label, " | ".join(cell(t[k]) for k in trees)))
+    add("")
+    if "changed" in t:
+        add("Raw outcomes compared scenario by scenario over both matrices: %d of %d differ%s"
+            % (len(t["changed"]), t["compared"], ":" if t["changed"] else "."))
+        for c in t["changed"]:
+            add("- %s" % c)
+        add("")
+
+
 def render_fuzz(results, add):
-    add("## 5. Fuzzing")
+    add("## 6. Fuzzing")
     add("")
     fz = results.get("fuzz", {})
     if not fz.get("found"):
