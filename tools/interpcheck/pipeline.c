@@ -141,8 +141,11 @@ make_jobs(const pipe_config *config, const plan_set *p, const pipe_progress *pro
         if (json == NULL) {
             return ic_error_set(err, IC_ERR_NOMEM, "out of memory");
         }
-        jobs[*n_jobs] = (pipe_job){.json = json,
-                                   .deadline = deadline_of(r->item->scenario, config->time_scale)};
+        jobs[*n_jobs] =
+            (pipe_job){.json = json,
+                       .deadline = deadline_of(r->item->scenario, config->time_scale),
+                       .step_deadline = SCN_STEP_DEADLINE_SECONDS *
+                                        (config->time_scale > 1.0 ? config->time_scale : 1.0)};
         job_result[(*n_jobs)++] = i;
     }
     return 0;

@@ -25,6 +25,9 @@
 typedef struct {
     const char *json; /* the scenario, for executor.py (scenario_json.h) */
     double deadline;  /* seconds before the child is killed */
+    /* Seconds each step (and the start-up before the first) may take before
+     * the child is killed; 0: only `deadline` holds. */
+    double step_deadline;
 } pipe_job;
 
 /* What an executor reports while it runs jobs. */

@@ -36,6 +36,12 @@ extern "C" {
 #define SCN_LONG_SECONDS 30.0
 #define SCN_DEADLINE_SHORT_SECONDS 20.0
 #define SCN_DEADLINE_LONG_SECONDS 120.0
+/* And each step's own (the start-up before the first step counts as one): the
+ * long time class (join, eventually()) plus 5 s, so that a step that waits
+ * that long fails with its own message first.  It matters in `timeout: long`
+ * scenarios, whose overall 120 s would otherwise be how long a hanging step
+ * takes to be found. */
+#define SCN_STEP_DEADLINE_SECONDS (SCN_LONG_SECONDS + 5.0)
 
 typedef enum scn_level {
     SCN_LEVEL_MUST,

@@ -63,6 +63,9 @@ typedef struct {
     int report_fd, output_fd; /* -1 once at EOF */
     int pidfd;                /* readable once the child has exited; -1: none */
     double started, deadline;
+    double step_seconds; /* a step's own deadline (pipe_job), 0: none */
+    double step_due;     /* when the step running now passes it */
+    int step_overran;    /* killed at step_due, not at the scenario's deadline */
     strbuf report, output;
     size_t report_parsed; /* bytes of `report` already scanned for steps */
     int last_index;
@@ -217,7 +220,10 @@ start(const run_ctx *run, const pipe_job *jobs, size_t index, slot *slots, slot 
                     .pidfd = open_pidfd(pid),
                     .started = now(),
                     .deadline = now() + jobs[index].deadline,
+                    .step_seconds = jobs[index].step_deadline,
                     .last_index = -1};
+        /* Start-up (the import of the implementation) is held to a step's deadline too. */
+        s->step_due = s->step_seconds > 0 ? s->started + s->step_seconds : s->deadline;
         sb_init(&s->report);
         sb_init(&s->output);
         sb_init(&s->dump);
@@ -250,6 +256,7 @@ scan_steps(const pipe_events *events, slot *s)
         if (proto_step_line(line, &index, &number)) {
             s->last_index = index;
             s->last_line = number;
+            s->step_due = s->step_seconds > 0 ? now() + s->step_seconds : s->deadline;
             if (events->on_step != NULL) {
                 events->on_step(s->job, index, number, events->ctx);
             }
@@ -291,11 +298,17 @@ drain(int *fd, strbuf *sb, size_t limit)
 
 /* Why a child's outcome is not what its report says, into message ("" if it is). */
 static void
-abnormal_end(const proto_outcome *o, int complete, int status, int timed_out, char *message,
-             size_t size)
+abnormal_end(const slot *s, const proto_outcome *o, int complete, int status, int timed_out,
+             char *message, size_t size)
 {
     message[0] = '\0';
-    if (timed_out) {
+    if (timed_out && s->step_overran) {
+        snprintf(message, size,
+                 "killed after %.1f s: the step running had taken more than %.1f s"
+                 " (a step's own deadline)",
+                 o->seconds, s->step_seconds);
+    }
+    else if (timed_out) {
         snprintf(message, size, "killed after %.1f s (the scenario's deadline)", o->seconds);
     }
     else if (complete && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -327,7 +340,7 @@ finish(const run_ctx *run, slot *s, int status, int timed_out)
     o.output = sb_finish(&s->output);
     o.seconds = now() - s->started;
     char message[256];
-    abnormal_end(&o, complete, status, timed_out, message, sizeof message);
+    abnormal_end(s, &o, complete, status, timed_out, message, sizeof message);
     if (message[0] != '\0') {
         /* Whatever the child said last is no verdict: where it was is. */
         o.verdict = timed_out ? PROTO_TIMEOUT : PROTO_CRASH;
@@ -433,10 +446,17 @@ typedef struct {
     double wake;
 } poll_set;
 
+/* The first of the scenario's deadline and the running step's. */
+static double
+due(const slot *s)
+{
+    return s->step_due < s->deadline ? s->step_due : s->deadline;
+}
+
 static double
 next_look(const slot *s)
 {
-    double when = s->dumping ? s->dump_until : s->deadline;
+    double when = s->dumping ? s->dump_until : due(s);
     if (s->dumping && s->dump.len > 0 && s->dump_last + DUMP_QUIET < when) {
         when = s->dump_last + DUMP_QUIET;
     }
@@ -563,7 +583,8 @@ reap(const run_ctx *run, slot *slots, int parallel)
         }
         double t = now();
         int exited = has_exited(s);
-        if (!exited && !s->dumping && t >= s->deadline) {
+        if (!exited && !s->dumping && t >= due(s)) {
+            s->step_overran = t < s->deadline;
             kill(s->pid, dump_signal(run->config)); /* the stack dump first (see the top) */
             s->dumping = 1;
             s->dump_until = t + DUMP_WAIT;

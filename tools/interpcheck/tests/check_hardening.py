@@ -16,6 +16,9 @@ CASE is one of:
     impl-missing     --impl doesnotexist --python PYTHON: one message, exit 2
     timeout-stack    a scenario that hangs: TIMEOUT with every thread's
                      Python stack as its traceback (in process and --python)
+    step-deadline    a `timeout: long` scenario whose second step hangs:
+                     TIMEOUT at that step after the step's own deadline (35 s),
+                     not the scenario's (120 s)
     unknown-clause   a scenario citing a clause SPEC.md does not define: an
                      error at file:line:column, exit 2, nothing run
     unwritable-output  --junit/--jsonl/--markdown in a missing folder: exit 2
@@ -190,6 +193,22 @@ def case_timeout_stack(c):
                 "%s: the traceback is the stack at the deadline:\n%s" % (what, tb), r)
 
 
+def case_step_deadline(c):
+    jsonl = os.path.join(c.work, "step.jsonl")
+    r = c.run(["--root", c.tests, "--jsonl", jsonl, c.path("hardening", "step-hangs-in-long.scn")])
+    c.exits(r, 1, "a hanging step")
+    records = [json.loads(line) for line in read(jsonl).decode().splitlines()]
+    rec = [x for x in records if x.get("id") == "hardening/step-hangs-in-long"]
+    if not c.check(len(rec) == 1, "a hanging step: one JSON record", r):
+        return
+    rec = rec[0]
+    c.check(rec["verdict"] == "TIMEOUT" and rec["line"] == 9,
+            "a hanging step: TIMEOUT at line 9, not %s at %s" % (rec["verdict"], rec["line"]), r)
+    c.check(35 <= rec["seconds"] < 60 and "a step's own deadline" in (rec["message"] or ""),
+            "a hanging step: killed at the step's deadline (35 s), not at 120 s: %.1f s, %r"
+            % (rec["seconds"], rec["message"]), r)
+
+
 def case_unknown_clause(c):
     scenario = c.path("hardening", "unknown-clause.scn")
     r = c.run(["--root", c.tests, scenario])
@@ -224,6 +243,7 @@ def case_unwritable_output(c):
 CASES = {"import-hang": case_import_hang, "import-abort": case_import_abort,
          "helper-process": case_helper_process, "python-missing": case_python_missing,
          "impl-missing": case_impl_missing, "timeout-stack": case_timeout_stack,
+         "step-deadline": case_step_deadline,
          "unknown-clause": case_unknown_clause, "unwritable-output": case_unwritable_output}
 
 
