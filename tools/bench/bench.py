@@ -730,7 +730,7 @@ def measure_targets_only(opts):
     t["machine"] = machine()
     t["load"] = LOADS[-1][1] if LOADS else None
     results["targets"] = t
-    results["goals"] = [g for g in report.evaluate(results)]
+    results["goals"] = report.evaluate(results)
     with open(path, "w") as f:
         json.dump(results, f, indent=1, sort_keys=True, default=str)
     report.write(results, os.path.join(ROOT, opts.out), os.path.join(ROOT, opts.plots),

@@ -122,7 +122,6 @@ def run(root, baseline, python312, log):
             results["compared"] = sum(1 for k in now if k in then)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    results["seconds"] = None
     return results
 
 

@@ -31,6 +31,7 @@ no live process may carry it afterwards.
 
 import json
 import os
+import select
 import subprocess
 import sys
 import tempfile
@@ -74,13 +75,23 @@ class Case(object):
     def no_leftovers(self, result):
         """No live process (zombies are dead) carries this run's marker."""
         needle = ("%s=%s" % (MARK, self.mark)).encode()
-        left = []
-        for _ in range(20):  # a killed process may take a moment to go
-            left = [pid for pid in os.listdir("/proc") if pid.isdigit() and
-                    alive(pid) and needle in read(os.path.join("/proc", pid, "environ"))]
-            if not left:
-                return
-            time.sleep(0.1)
+        left = [pid for pid in os.listdir("/proc") if pid.isdigit() and
+                alive(pid) and needle in read(os.path.join("/proc", pid, "environ"))]
+        # A process the runner killed may not have finished dying: wait for each
+        # one's exit on a pidfd (readable once it has exited), 2 s at most in all.
+        give_up = time.monotonic() + 2.0
+        for pid in left:
+            try:
+                fd = os.pidfd_open(int(pid))
+            except OSError:
+                continue  # gone already
+            try:
+                select.select([fd], [], [], max(0.0, give_up - time.monotonic()))
+            finally:
+                os.close(fd)
+        left = [pid for pid in left if alive(pid)]
+        if not left:
+            return
         self.check(False, "processes left behind: %s" % ", ".join(
             "%s (%s)" % (pid, read(os.path.join("/proc", pid, "cmdline")).replace(b"\0", b" ")
                          .decode("utf-8", "replace").strip()) for pid in left), result)
