@@ -11,10 +11,37 @@
  * handle identity (OP_MISC).  Before each op the model says
  * what SPEC.md requires (return value, or exception class, per clause); any
  * disagreement is a finding: the program, the op, the clause and both
- * outcomes are printed and the harness aborts.  Every input starts from and
- * returns to the same state: at its end all end objects are dropped, all
- * subs closed, and the harness checks that list_all() is [main] and
- * list_all_channels() is empty.
+ * outcomes are printed and the harness aborts.
+ *
+ * The pool: creating and closing a subinterpreter costs milliseconds (tens
+ * under ASan), running code in one well under one, so the sub slots hold
+ * long-lived subs.  On the first input each process creates one sub per
+ * slot (slot j isolated iff j is even), checked as a create op is, and keeps
+ * them across inputs.  Each input starts from the same state: main and the
+ * pool's subs, alive, nothing bound; no channel; the model starts in that state (re-synced to
+ * the pool's ids), and a scenario (OPS_SCN) creates the pool in set-up steps
+ * so that it runs standalone.  `create` therefore only fills a slot an
+ * earlier `close` of the same input emptied; both cost only where they
+ * appear.
+ *
+ * The lifecycle gate: that is not yet enough, because coverage feedback
+ * favours inputs that close and create (they reach more code), so the corpus
+ * fills with them and most executions would pay tens of milliseconds again.
+ * With the pool on, `create` and the `close` of a live sub therefore take
+ * effect only in one input in OPS_LIFECYCLE (default 64), chosen by a hash
+ * of the whole input: a mutation of a lifecycle input is again one only by
+ * chance, so the share of executions that pay for it stays near 1/64 however
+ * the corpus grows, while each of them still explores as deeply as before.
+ * Elsewhere both ops are skipped (the model too), as a create beyond
+ * OPS_MAX_CREATES is.  The decision is the input's own, so replays and
+ * findings reproduce; the corpus replays in CTest run with OPS_LIFECYCLE=1.  At the end of an input all end objects are dropped; a live sub
+ * of its slot's kind stays in the pool (one the input created is adopted),
+ * with `channels = None` run in it if the input bound ends there (see
+ * pool_end_sub()); any other sub is closed; a slot left
+ * empty gets a new sub; and the harness checks that list_all() is exactly
+ * main and the pool's subs and that list_all_channels() is empty.
+ * OPS_POOL=0 (and CPython mode) keeps the pool off: slots start empty and
+ * every sub is closed at the end, list_all() must then be [main].
  *
  * Environment (read once):
  *   OPS_IMPL=cpython      run on CPython's own test.support.interpreters
@@ -23,8 +50,12 @@
  *                         cpython-3.11.txt (OPS_EXPECTATIONS=path) are
  *                         counted as explained, others are findings.  Ops
  *                         that would hang or sleep on 3.11 are skipped.
- *   OPS_MAX_CREATES=N     interpreters created per input (default 2: each
- *                         costs ~10 ms).
+ *   OPS_MAX_CREATES=N     create ops per input (default 2: each costs
+ *                         ~10 ms; the pool's own creates do not count).
+ *   OPS_POOL=N            pool subs, in slots 0..N-1 (default 3, every
+ *                         slot; 0: no pool; always 0 in CPython mode).
+ *   OPS_LIFECYCLE=N       with the pool, create and close of a live sub act
+ *                         in one input in N, by hash (default 64; 1: all).
  *   OPS_DEADLINE=S        seconds a blocking op may take before it is a hang
  *                         finding (default 10).
  *   OPS_PRINT=1           print each decoded program (for the replay driver).
@@ -40,11 +71,12 @@
  * process that runs inputs (AFL++ forks after LLVMFuzzerInitialize).
  *
  * The harness is split by concern (ops.h lists the files): this file holds
- * the configuration, the state, the op dispatch, the end-of-input clean-up
- * and the entry points.
+ * the configuration, the state, the op dispatch, the pool, the end-of-input
+ * clean-up and the entry points.
  *
  * Global state: the configuration, the module under test and its classes,
- * the value objects, the per-input model and objects (declared in ops.h).
+ * the value objects, the pool, the per-input model and objects (declared in
+ * ops.h).
  */
 #include "ops.h"
 
@@ -56,6 +88,9 @@
 int cpython_mode;
 long max_creates = 2;
 double deadline_seconds = 10.0;
+int pool_n;
+long lifecycle_one_in = 64;
+int lifecycle_on;
 static int print_programs;
 
 /* ---- the implementation under test -------------------------------------- */
@@ -125,6 +160,59 @@ run_op(const ops_op *op)
     return RS_OK;
 }
 
+/* ---- the pool of long-lived subs ----------------------------------------------- */
+
+/* pool_live[j]: pool slot j's sub (subh[j], id pool_id[j]) is alive and
+ * reset, between inputs. */
+static int pool_live[OPS_SUBS];
+static int64_t pool_id[OPS_SUBS];
+
+static int
+pool_isolated(int j)
+{
+    return j % 2 == 0;
+}
+
+/* Create the pool subs that are missing (the first input, or one that the
+ * last input closed): checked like a create op. */
+static void
+pool_fill(void)
+{
+    for (int j = 0; j < pool_n; j++) {
+        if (pool_live[j]) {
+            continue;
+        }
+        if (create_sub(j, pool_isolated(j), j) != RS_OK) {
+            report_and_abort("the pool's create() failed", "FN-CREATE-1");
+        }
+        pool_live[j] = 1;
+        pool_id[j] = M.subs[j].id;
+    }
+}
+
+/* Start of an input: the pool filled, the model re-synced to it (alive,
+ * nothing bound) and the scenario's set-up steps that create it. */
+static void
+pool_begin(void)
+{
+    cur_op = -1; /* findings here belong to the pool's set-up */
+    if (pool_n > 0) {
+        pool_fill();
+        ops_model_init(&M);
+        emit_reset();
+    }
+    for (int j = 0; j < pool_n; j++) {
+        M.subs[j].state = M_ALIVE;
+        M.subs[j].id = pool_id[j];
+        M.subs[j].isolated = pool_isolated(j);
+        sub_ord[j] = j;
+        emit_features(SCN_FEATURE_SUBINTERPRETER);
+        emit_do("i%d = interpreters.create(isolated=%s)\niid%d = int(i%d.id)\n", j,
+                pool_isolated(j) ? "True" : "False", j, j);
+    }
+    emit_mark_setup();
+}
+
 /* ---- end of an input: back to the initial state -------------------------------- */
 
 /* After a stopped input (CPython mode): close what is left, check nothing. */
@@ -150,6 +238,9 @@ cleanup_best_effort(void)
     }
     Py_XDECREF(all);
     PyErr_Clear();
+    for (int j = 0; j < pool_n; j++) {
+        pool_live[j] = 0; /* closed above: filled again by the next input */
+    }
 }
 
 /* Unbind and close sub j; -1 when the implementation disagrees. */
@@ -172,6 +263,37 @@ close_sub(int j)
     return 0;
 }
 
+/* End of an input, pool slot j: a live sub of the pool's kind stays in the
+ * pool (one this input created is adopted), the ends bound there as
+ * `channels` dropped by one run() if the input bound any; any other is
+ * closed and filled again.  Other names the snippets leave in the sub's
+ * __main__ (`x`, the `interpreters` import, `threading`) stay: no check reads
+ * them, and a run() costs a thread state (an mmap'd data stack; about 0.3 ms
+ * under ASan), so emptying __main__ after every input would cost more than
+ * the ops themselves.  -1 when the implementation disagrees. */
+static int
+pool_end_sub(int j)
+{
+    pool_live[j] = 0;
+    if (M.subs[j].state != M_ALIVE) {
+        return 0;
+    }
+    if (M.subs[j].isolated != pool_isolated(j)) {
+        return close_sub(j);
+    }
+    if (M.subs[j].bind[0] >= 0 || M.subs[j].bind[1] >= 0) {
+        if (run_in_sub(j, "channels = None\n", "INTERP-RUN-1 LIFE-CH-4", "pool reset run()") !=
+            RS_OK) {
+            return -1;
+        }
+        M.subs[j].bind[0] = M.subs[j].bind[1] = -1;
+        ops_model_collect(&M);
+    }
+    pool_live[j] = 1;
+    pool_id[j] = M.subs[j].id;
+    return 0;
+}
+
 static void
 cleanup_checked(void)
 {
@@ -182,12 +304,15 @@ cleanup_checked(void)
     }
     ops_model_collect(&M);
     for (int j = 0; j < OPS_SUBS; j++) {
-        if (M.subs[j].state == M_ALIVE && close_sub(j) < 0) {
+        int r = j < pool_n ? pool_end_sub(j) : M.subs[j].state == M_ALIVE ? close_sub(j) : 0;
+        if (r < 0) {
             cleanup_best_effort();
             return;
         }
     }
     ops_model_collect(&M);
+    pool_fill();
+    /* Exactly main and the pool's subs; no channel. */
     if (op_list_all() != RS_OK || op_list_channels() != RS_OK) {
         cleanup_best_effort();
     }
@@ -199,6 +324,14 @@ static void
 at_exit(void)
 {
     threads_stop();
+    for (int j = 0; j < pool_n; j++) {
+        if (pool_live[j]) {
+            PyObject *r = PyObject_CallMethod(subh[j], "close", NULL);
+            Py_XDECREF(r);
+            PyErr_Clear();
+        }
+        Py_CLEAR(subh[j]);
+    }
     if (cpython_mode) {
         allowed_summary(n_inputs, n_stopped);
     }
@@ -228,6 +361,17 @@ attr_or(PyObject *m, const char *name, PyObject *fallback_module)
     return obj;
 }
 
+/* FNV-1a over the input: the lifecycle gate's choice. */
+static uint64_t
+input_hash(const uint8_t *data, size_t size)
+{
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < size; i++) {
+        h = (h ^ data[i]) * 1099511628211u;
+    }
+    return h;
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -236,6 +380,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *impl = getenv("OPS_IMPL");
     cpython_mode = impl != NULL && strcmp(impl, "cpython") == 0;
     max_creates = fuzz_env_long("OPS_MAX_CREATES", 2);
+    pool_n = cpython_mode ? 0 : (int)fuzz_env_long("OPS_POOL", OPS_SUBS);
+    pool_n = pool_n < 0 ? 0 : pool_n > OPS_SUBS ? OPS_SUBS : pool_n;
+    lifecycle_one_in = fuzz_env_long("OPS_LIFECYCLE", 64);
+    lifecycle_one_in = lifecycle_one_in < 1 ? 1 : lifecycle_one_in;
     deadline_seconds = (double)fuzz_env_long("OPS_DEADLINE", 10);
     print_programs = fuzz_env_long("OPS_PRINT", 0) != 0;
     emit_configure(getenv("OPS_SCN"), getenv("OPS_SCN_ORIGIN"));
@@ -286,8 +434,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     n_inputs++;
     nprog = ops_decode(data, size, prog, OPS_MAX_OPS);
+    lifecycle_on = pool_n == 0 || input_hash(data, size) % (uint64_t)lifecycle_one_in == 0;
     ops_model_init(&M);
     emit_reset();
+    pool_begin();
     if (print_programs) {
         cur_op = -1;
         print_program(stderr);
@@ -314,7 +464,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cleanup_checked();
     }
     for (int j = 0; j < OPS_SUBS; j++) {
-        Py_CLEAR(subh[j]);
+        if (j >= pool_n || !pool_live[j]) {
+            Py_CLEAR(subh[j]);
+        }
     }
     if (PyErr_Occurred()) {
         PyErr_Print();

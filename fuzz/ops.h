@@ -40,6 +40,13 @@
 extern int cpython_mode;
 extern long max_creates;
 extern double deadline_seconds;
+/* The pool (ops.c): slots 0..pool_n-1 hold subs created once and kept across
+ * inputs (0: no pool, CPython mode); pool sub j is isolated iff j is even. */
+extern int pool_n;
+/* The lifecycle gate (ops.c): with the pool, create and the close of a live
+ * sub act only when lifecycle_on, one input in lifecycle_one_in by hash. */
+extern long lifecycle_one_in;
+extern int lifecycle_on;
 
 /* ---- the implementation under test (ops.c) ---- */
 extern PyObject *mod;
@@ -52,7 +59,7 @@ extern int64_t last_interp_id, last_channel_id;
 /* ---- per-input state (ops.c) ---- */
 extern ops_model M;
 extern PyObject *subh[OPS_SUBS];     /* handles from create(), kept after close */
-extern int sub_ord[OPS_SUBS];        /* which create of this input made the slot */
+extern int sub_ord[OPS_SUBS];        /* which create of the scenario made the slot */
 extern PyObject *ends[OPS_SLOTS][2]; /* main's end objects */
 extern ops_op prog[OPS_MAX_OPS];
 extern int nprog, cur_op;
@@ -129,6 +136,8 @@ void print_program(FILE *f);
 void emit_configure(const char *path, const char *origin);
 int emit_enabled(void);
 void emit_reset(void);
+/* The steps emitted so far are set-up: no later check is charged to them. */
+void emit_mark_setup(void);
 void emit_features(unsigned bits); /* SCN_FEATURE_* */
 int emit_thread_number(void);
 void emit_do(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -178,6 +187,8 @@ void job_clear(job *j);
  * alike): this list and the channels' below look repeated, and are kept so
  * on purpose. */
 rstatus op_create(const ops_op *op);
+/* create(isolated=...) into sub slot j, named iid<ord> in the scenario: emitted and checked. */
+rstatus create_sub(int j, int isolated, int ord);
 rstatus op_close(const ops_op *op);
 rstatus op_run(const ops_op *op);
 rstatus op_bind(const ops_op *op);

@@ -100,7 +100,9 @@ print_op(FILE *f, int i)
 void
 print_program(FILE *f)
 {
-    fprintf(f, "ops program (%d ops, impl %s):\n", nprog, cpython_mode ? "cpython" : "interpref");
+    fprintf(f, "ops program (%d ops, impl %s, create/close %s):\n", nprog,
+            cpython_mode ? "cpython" : "interpref",
+            lifecycle_on ? "on" : "off (OPS_LIFECYCLE: not this input's turn)");
     for (int i = 0; i < nprog; i++) {
         print_op(f, i);
     }

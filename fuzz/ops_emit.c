@@ -31,7 +31,8 @@ static scn_scenario *scn;                            /* NULL unless OPS_SCN is s
 static char step_clause[EMIT_MAX_STEPS][CLAUSE_LEN]; /* per step, "" for none */
 static size_t noted;                                 /* steps before the last check */
 static int thread_counter;
-static strbuf checked; /* clauses checked, space separated, once each */
+static size_t setup_steps; /* the first steps, set-up only (emit_mark_setup) */
+static strbuf checked;     /* clauses checked, space separated, once each */
 
 void
 emit_configure(const char *path, const char *origin)
@@ -55,10 +56,19 @@ emit_reset(void)
 {
     thread_counter = 0;
     noted = 0;
+    setup_steps = 0;
     if (scn != NULL) {
         scn_clear_steps(scn);
         scn->features = 0;
         sb_free(&checked);
+    }
+}
+
+void
+emit_mark_setup(void)
+{
+    if (scn != NULL) {
+        noted = setup_steps = scn->n_steps;
     }
 }
 
@@ -364,8 +374,8 @@ settle_clauses(const char *dflt)
 void
 write_scenario(const char *description, const char *clauses, int finding)
 {
-    if (scn == NULL || scn->n_steps == 0) {
-        return;
+    if (scn == NULL || scn->n_steps <= setup_steps) {
+        return; /* nothing but the pool's set-up: a program of no op */
     }
     char dflt[CLAUSE_LEN];
     choose_default(clauses, finding, dflt);

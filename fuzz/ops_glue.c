@@ -70,7 +70,10 @@ exc_matches(PyObject *exc, xclass want)
 const char *
 cur_op_name(void)
 {
-    return cur_op >= 0 && cur_op < nprog ? ops_name(prog[cur_op].kind) : "clean-up";
+    if (cur_op < 0) {
+        return "pool set-up";
+    }
+    return cur_op < nprog ? ops_name(prog[cur_op].kind) : "clean-up";
 }
 
 void

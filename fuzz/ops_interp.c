@@ -54,14 +54,8 @@ check_created(const outcome *o, int64_t *id)
 }
 
 rstatus
-op_create(const ops_op *op)
+create_sub(int j, int isolated, int ord)
 {
-    int j = free_sub_slot(op->a);
-    if (M.creates >= max_creates || j < 0) {
-        return RS_OK;
-    }
-    int isolated = op->b & 1;
-    int ord = M.creates++;
     emit_features(SCN_FEATURE_SUBINTERPRETER);
     emit_do("i%d = interpreters.create(isolated=%s)\niid%d = int(i%d.id)\n", j,
             isolated ? "True" : "False", ord, j);
@@ -83,6 +77,18 @@ op_create(const ops_op *op)
     M.subs[j].bind[0] = M.subs[j].bind[1] = -1;
     sub_ord[j] = ord;
     return RS_OK;
+}
+
+rstatus
+op_create(const ops_op *op)
+{
+    int j = free_sub_slot(op->a);
+    if (!lifecycle_on || M.creates >= max_creates || j < 0) {
+        return RS_OK;
+    }
+    /* Scenario names iid0.. go to the pool subs first (pool_begin()). */
+    int ord = pool_n + M.creates++;
+    return create_sub(j, op->b & 1, ord);
 }
 
 /* ---- close, and calls on main or a closed sub ------------------------------------ */
@@ -129,7 +135,7 @@ op_close(const ops_op *op)
     xclass want;
     const char *clauses;
     char call[64];
-    if (!plan_close(t, &want, &clauses, call, sizeof call)) {
+    if (!plan_close(t, &want, &clauses, call, sizeof call) || (want == X_NONE && !lifecycle_on)) {
         return RS_OK;
     }
     if (want == X_NONE) {
