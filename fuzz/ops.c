@@ -44,12 +44,16 @@
  * every sub is closed at the end, list_all() must then be [main].
  *
  * Environment (read once):
- *   OPS_IMPL=cpython      run on CPython's own test.support.interpreters
- *                         (3.11) instead of interpref; differences whose SPEC
- *                         clause appears in conformance/expectations/
- *                         cpython-3.11.txt (OPS_EXPECTATIONS=path) are
- *                         counted as explained, others are findings.  Ops
- *                         that would hang or sleep on 3.11 are skipped.
+ *   OPS_IMPL=cpython      run on the CPython the harness is built against
+ *                         instead of interpref: 3.10-3.12 through their
+ *                         test.support.interpreters, 3.13 and later through
+ *                         conformance/adapters/cpython31X.py (over
+ *                         _interpreters, _interpchannels and the high-level
+ *                         modules); differences whose SPEC clause appears in
+ *                         conformance/expectations/cpython-3.X.txt
+ *                         (OPS_EXPECTATIONS=path) are counted as explained,
+ *                         others are findings.  Ops that would hang or sleep
+ *                         on 3.10-3.12 are skipped there.
  *   OPS_MAX_CREATES=N     create ops per input (default 2: each costs
  *                         ~10 ms; the pool's own creates do not count).
  *   OPS_POOL=N            pool subs, in slots 0..N-1 (default 3, every
@@ -372,6 +376,35 @@ input_hash(const uint8_t *data, size_t size)
     return h;
 }
 
+/* CPython 3.13 and later: the seed API as conformance/adapters/ presents it
+ * on that version (cpython313.py, cpython314.py: names mapped onto
+ * CPython's own modules, nothing emulated), imported in main and, through
+ * sub_prefix, in every sub (whose sys.path does not see main's). */
+static PyObject *
+import_adapter(void)
+{
+    static char prefix[1600];
+    const char *name = PY_MINOR_VERSION == 13 ? "cpython313" : "cpython314";
+    PyObject *dir = PyUnicode_FromString(INTERPCHECK_SOURCE_DIR "/conformance/adapters");
+    PyObject *path = PySys_GetObject("path"); /* borrowed */
+    PyObject *shown = dir ? PyObject_Repr(dir) : NULL;
+    if (path == NULL || shown == NULL || PyList_Insert(path, 0, dir) < 0) {
+        fuzz_fatal_python("sys.path.insert(0, the adapters' folder)");
+    }
+    int n = snprintf(prefix, sizeof prefix,
+                     "import sys\nif %s not in sys.path:\n    sys.path.insert(0, %s)\n"
+                     "import %s as interpreters\n",
+                     PyUnicode_AsUTF8(shown), PyUnicode_AsUTF8(shown), name);
+    if (n < 0 || (size_t)n >= sizeof prefix) {
+        fprintf(stderr, "ops: the adapters' folder path is too long\n");
+        abort();
+    }
+    Py_DECREF(shown);
+    Py_DECREF(dir);
+    sub_prefix = prefix;
+    return fuzz_import(name);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -380,7 +413,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *impl = getenv("OPS_IMPL");
     cpython_mode = impl != NULL && strcmp(impl, "cpython") == 0;
     max_creates = fuzz_env_long("OPS_MAX_CREATES", 2);
-    pool_n = cpython_mode ? 0 : (int)fuzz_env_long("OPS_POOL", OPS_SUBS);
+    /* The pool on CPython 3.13+ too; 3.10-3.12 keep it off (not tried there). */
+    pool_n = cpython_mode && PY_MINOR_VERSION <= 12 ? 0 : (int)fuzz_env_long("OPS_POOL", OPS_SUBS);
     pool_n = pool_n < 0 ? 0 : pool_n > OPS_SUBS ? OPS_SUBS : pool_n;
     lifecycle_one_in = fuzz_env_long("OPS_LIFECYCLE", 64);
     lifecycle_one_in = lifecycle_one_in < 1 ? 1 : lifecycle_one_in;
@@ -391,10 +425,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     fuzz_python_init();
     fuzz_python_at_exit(at_exit);
     PyObject *fallback = NULL;
-    if (cpython_mode) {
+    if (cpython_mode && PY_MINOR_VERSION <= 12) {
         mod = fuzz_import("test.support.interpreters");
         fallback = fuzz_import("_xxsubinterpreters");
         sub_prefix = "import test.support.interpreters as interpreters\n";
+        load_allowlist();
+    }
+    else if (cpython_mode) {
+        mod = import_adapter();
         load_allowlist();
     }
     else {
@@ -420,6 +458,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
         }
     }
     Py_DECREF(ns);
+    choose_shareable();
     return 0;
 }
 
@@ -438,6 +477,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ops_model_init(&M);
     emit_reset();
     pool_begin();
+    if (cpython_mode) {
+        note_stale_channels();
+    }
     if (print_programs) {
         cur_op = -1;
         print_program(stderr);

@@ -73,6 +73,7 @@ typedef enum {
     X_VALUE,    /* ValueError, not a ChannelError (SHARE-5) */
     X_TYPE,     /* TypeError (argument validation, ARG-*) */
     X_OVERFLOW, /* OverflowError (an allowed outcome of INTERP-OBJ-5) */
+    X_REFUSED,  /* any exception but RunFailedError and ChannelError (INTERP-RUNNING-8 b) */
 } xclass;
 
 extern const char *const xnames[];
@@ -111,11 +112,18 @@ void value_expr(int v, char *buf, size_t size);
 ops_item item_for(int v);
 const char *item_clauses(ops_item item);
 int item_equals(ops_item item, PyObject *got);
+/* Queue fixed value or end v in channel record rec, in the model. */
+void queue_value(int rec, int v);
 const char *gone_clauses(int rec);
 const char *alive_clauses(int rec);
 int target_of(uint8_t a);
 int cmp_i64(const void *a, const void *b); /* for qsort() of int64_t */
 int pick_value(uint8_t byte, PyObject **obj);
+/* SHARE-2 is IMPL: whether the implementation shares each fixed value SHARE-1
+ * does not name (True, 1.5, (), ...) is asked once (choose_shareable()) and
+ * then held to; SHARE-4 makes every send agree with it.  Ends: always. */
+void choose_shareable(void);
+int value_shareable(int v);
 /* A send from main's slot (slot_byte) of a value (value_byte): the value's
  * index, its object in *obj and the slot in *k; -1 when the slot holds no
  * SendChannel or the value names an end main lacks. */
@@ -196,8 +204,12 @@ rstatus op_bind(const ops_op *op);
 rstatus op_is_running(const ops_op *op);
 rstatus op_get_current(void);
 rstatus op_list_all(void);
-/* Run `code` in sub j (clean-up, sub sends and receives): emitted and checked. */
+/* Run `code` in sub j (clean-up, sub sends and receives): emitted and checked.
+ * An assertion of the code whose message starts with "value differs: "
+ * (VALUE_DIFFERS) says the call it checks succeeded and returned another
+ * value: a difference of value, whose effects happened, not of shape. */
 rstatus run_in_sub(int j, const char *code, const char *clauses, const char *what);
+#define VALUE_DIFFERS "'value differs: ' + ascii(_v)[:200]"
 
 /* ---- channels (ops_chan.c), blocking calls (ops_block.c), OP_MISC (ops_misc.c) ---- */
 rstatus op_chan_create(const ops_op *op);
@@ -211,6 +223,9 @@ rstatus op_sub_recv(const ops_op *op);
 /* Queries. */
 rstatus op_is_shareable(const ops_op *op);
 rstatus op_list_channels(void);
+/* CPython mode, start of an input: the channels left by earlier ones, which
+ * list_all_channels() checks then leave out. */
+void note_stale_channels(void);
 /* Drop main's end d of slot k (emitted as `del`); the caller collects. */
 void drop_slot_end(int k, int d);
 rstatus op_block_recv(const ops_op *op);

@@ -176,7 +176,7 @@ op_send_nowait(const ops_op *op)
     if (v < 0 || (exists && M.chans[rec].qlen >= OPS_QUEUE_MAX)) {
         return RS_OK;
     }
-    int shareable = ops_value_is_end(v) || ops_values[v].shareable;
+    int shareable = value_shareable(v);
     int bigint = !ops_value_is_end(v) && ops_values[v].bigint;
     char expr[64], call[96], clauses[160];
     value_expr(v, expr, sizeof expr);
@@ -206,7 +206,7 @@ op_send_nowait(const ops_op *op)
     }
     outcome_clear(&o);
     if (st == RS_OK && want == X_NONE) {
-        ops_model_push(&M.chans[rec], item_for(v));
+        queue_value(rec, v);
     }
     return st;
 }
@@ -308,14 +308,14 @@ run_built(int j, strbuf *code, const char *clauses, const char *what)
 
 /* The sub's code for channels[1].send_nowait(V) and the clauses it checks. */
 static const char *
-sub_send_code(strbuf *code, const ops_value_def *def, int exists)
+sub_send_code(strbuf *code, const ops_value_def *def, int shareable, int exists)
 {
     static const char not_channel_error[] =
         "except ValueError as _e:\n    assert not isinstance(_e, interpreters.ChannelError), _e\n";
     sb_printf(code, "try:\n    channels[1].send_nowait(%s)\n", def->expr);
     if (!exists) {
         sb_printf(code, "except interpreters.ChannelNotFoundError:\n    pass\n%s",
-                  def->shareable ? "" : not_channel_error);
+                  shareable ? "" : not_channel_error);
         sb_puts(code, "else:\n    raise AssertionError('no ChannelNotFoundError')\n");
         return "CH-SENDNW-6 LIFE-CH-2 SHARE-12";
     }
@@ -341,21 +341,22 @@ op_sub_send(const ops_op *op)
     strbuf code;
     sb_init(&code);
     const char *clauses;
-    if (!exists || !def->shareable) {
-        clauses = sub_send_code(&code, def, exists);
+    int shareable = value_shareable(v);
+    if (!exists || !shareable) {
+        clauses = sub_send_code(&code, def, shareable, exists);
     }
     else {
         sb_printf(&code,
                   "_r = channels[1].send_nowait(%s)\n"
-                  "assert _r is False, 'send_nowait() returned %%r' %% (_r,)\n"
+                  "assert _r is False, 'value differs: send_nowait() returned %%r' %% (_r,)\n"
                   "del _r\n",
                   def->expr);
         clauses = def->bigint ? "CH-SENDNW-1 SHARE-12 SHARE-7 INTERP-CHAN-4"
                               : "CH-SENDNW-1 SHARE-12 INTERP-CHAN-4";
     }
     rstatus st = run_built(j, &code, clauses, "send_nowait() in a sub");
-    if (st == RS_OK && exists && def->shareable) {
-        ops_model_push(&M.chans[rec], item_for(v));
+    if (st == RS_OK && exists && shareable) {
+        queue_value(rec, v);
     }
     return st;
 }
@@ -366,17 +367,18 @@ sub_recv_head_code(strbuf *code, const char *call, ops_item head)
 {
     if (head.value < 0) {
         sb_printf(code,
-                  "_v = %s\nassert type(_v) is interpreters.%s and _v.id >= 0, ascii(_v)[:200]\n"
+                  "_v = %s\nassert type(_v) is interpreters.%s and _v.id >= 0, " VALUE_DIFFERS "\n"
                   "del _v\n",
                   call, head.end_dir == M_RECV ? "RecvChannel" : "SendChannel");
         return "CH-RECVNW-1 SHARE-11 SHARE-12";
     }
     if (head.value == 0) {
-        sb_printf(code, "_v = %s\nassert _v is None, ascii(_v)[:200]\ndel _v\n", call);
+        sb_printf(code, "_v = %s\nassert _v is None, " VALUE_DIFFERS "\ndel _v\n", call);
         return "CH-RECVNW-1 SHARE-10 SHARE-12";
     }
     const char *e = ops_values[head.value].expr;
-    sb_printf(code, "_v = %s\nassert type(_v) is type(%s) and _v == %s, ascii(_v)[:200]\ndel _v\n",
+    sb_printf(code,
+              "_v = %s\nassert type(_v) is type(%s) and _v == %s, " VALUE_DIFFERS "\ndel _v\n",
               call, e, e);
     return "CH-RECVNW-1 SHARE-6 SHARE-12";
 }
@@ -406,7 +408,7 @@ op_sub_recv(const ops_op *op)
         clauses = "CH-RECVNW-6 LIFE-CH-2";
     }
     else if (M.chans[rec].qlen == 0) {
-        sb_printf(&code, "_v = %s\nassert _v is %s, ascii(_v)[:200]\ndel _v\n", call,
+        sb_printf(&code, "_v = %s\nassert _v is %s, " VALUE_DIFFERS "\ndel _v\n", call,
                   with_default ? "..." : "None");
         clauses = with_default ? "CH-RECVNW-3 MOD-3" : "CH-RECVNW-2 MOD-3";
     }
@@ -431,14 +433,18 @@ op_is_shareable(const ops_op *op)
     if (v < 0) {
         return RS_OK;
     }
-    int shareable = ops_value_is_end(v) || ops_values[v].shareable;
+    int shareable = value_shareable(v);
     char expr[64], call[96];
     value_expr(v, expr, sizeof expr);
     snprintf(call, sizeof call, "interpreters.is_shareable(%s)", expr);
+    int share2 = !ops_value_is_end(v) && !ops_values[v].shareable; /* SHARE-2: IMPL */
     emit_expect(shareable ? "True" : "False", "%s", call);
-    const char *clauses = shareable ? (ops_value_is_end(v) ? "SHARE-1 SHARE-3 SHARE-11"
-                                                           : "SHARE-1 SHARE-3")
-                                    : "SHARE-2 SHARE-3";
+    if (share2) {
+        emit_also(shareable ? "False" : "True");
+    }
+    const char *clauses = share2                ? "SHARE-2 SHARE-3"
+                          : ops_value_is_end(v) ? "SHARE-1 SHARE-3 SHARE-11"
+                                                : "SHARE-1 SHARE-3";
     outcome o = capture(fuzz_call1(mod, "is_shareable", obj));
     rstatus st = check_exc(&o, X_NONE, X_NONE, clauses, call);
     if (st == RS_OK && o.obj != (shareable ? Py_True : Py_False)) {
@@ -449,8 +455,48 @@ op_is_shareable(const ops_op *op)
     return st;
 }
 
-/* The recv ids of list_all_channels()'s pairs, sorted; -1 when it is not
- * a list of (RecvChannel, SendChannel) pairs with equal ids. */
+/* CPython mode: channels alive when the input started.  An explained
+ * difference (LIFE-CH-5, say) can leave channels behind that the model of
+ * the next input knows nothing of; they are not that input's business. */
+static int64_t stale[64];
+static int n_stale;
+
+void
+note_stale_channels(void)
+{
+    n_stale = 0;
+    PyObject *list = call0("list_all_channels");
+    Py_ssize_t m = list != NULL && PyList_Check(list) ? PyList_GET_SIZE(list) : 0;
+    for (Py_ssize_t i = 0; i < m && n_stale < 64; i++) {
+        PyObject *pair = PyList_GET_ITEM(list, i);
+        if (PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2 &&
+            get_id(PyTuple_GET_ITEM(pair, 0), &stale[n_stale]) == 0) {
+            n_stale++;
+        }
+    }
+    Py_XDECREF(list);
+    PyErr_Clear();
+}
+
+static Py_ssize_t
+drop_stale(int64_t *got, Py_ssize_t m)
+{
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        int old = 0;
+        for (int s = 0; s < n_stale; s++) {
+            old |= stale[s] == got[i];
+        }
+        if (!old) {
+            got[kept++] = got[i];
+        }
+    }
+    return kept;
+}
+
+/* The recv ids of list_all_channels()'s pairs but the stale ones, sorted; -1
+ * when it is not a list of (RecvChannel, SendChannel) pairs with equal ids. */
+
 static Py_ssize_t
 listed_channels(PyObject *list, int64_t got[64])
 {
@@ -469,6 +515,7 @@ listed_channels(PyObject *list, int64_t got[64])
             return -1;
         }
     }
+    m = drop_stale(got, m);
     qsort(got, (size_t)m, sizeof got[0], cmp_i64);
     return m;
 }
@@ -480,12 +527,14 @@ list_diff_clauses(const int64_t *got, Py_ssize_t m, char *clauses, size_t size)
 {
     snprintf(clauses, size, "FN-CHLIST-2");
     for (Py_ssize_t i = 0; i < m; i++) {
-        int known = 0;
+        int known = 0, gone = -1;
         for (int rec = 0; rec < M.nchans; rec++) {
             known |= M.chans[rec].exists && M.chans[rec].id == got[i];
+            gone = !M.chans[rec].exists && M.chans[rec].id == got[i] ? rec : gone;
         }
-        if (!known && strstr(clauses, "LIFE-CH-2") == NULL) {
-            strcat(clauses, " LIFE-CH-2");
+        const char *why = gone >= 0 ? gone_clauses(gone) : "LIFE-CH-2";
+        if (!known && strstr(clauses, why) == NULL) {
+            snprintf(clauses + strlen(clauses), size - strlen(clauses), " %s", why);
         }
     }
     for (int rec = 0; rec < M.nchans; rec++) {

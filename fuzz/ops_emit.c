@@ -115,6 +115,18 @@ emit_do(const char *fmt, ...)
 void
 emit_raises(xclass x, const char *call)
 {
+    if (x == X_REFUSED) {
+        emit_do("try:\n"
+                "    %s\n"
+                "except (interpreters.RunFailedError, interpreters.ChannelError):\n"
+                "    raise\n"
+                "except Exception:\n"
+                "    pass\n"
+                "else:\n"
+                "    raise AssertionError('no exception')\n",
+                call);
+        return;
+    }
     scn_step *st = new_step(SCN_STEP_DO);
     if (st != NULL) {
         scnb_set(&st->raises, "%s", xnames[x]);
@@ -127,8 +139,8 @@ emit_raises(xclass x, const char *call)
 void
 emit_raises_either(xclass want, xclass alt, const char *call)
 {
-    if (alt == X_NONE || alt == want) {
-        emit_raises(want, call);
+    if (alt == X_NONE || alt == want || alt == X_REFUSED) {
+        emit_raises(alt == X_REFUSED ? alt : want, call); /* X_REFUSED takes in the other */
         return;
     }
     emit_do("try:\n"

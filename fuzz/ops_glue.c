@@ -26,6 +26,7 @@ const char *const xnames[] = {
     [X_VALUE] = "ValueError",
     [X_TYPE] = "TypeError",
     [X_OVERFLOW] = "OverflowError",
+    [X_REFUSED] = "Exception (neither RunFailedError nor ChannelError)",
 };
 
 int
@@ -61,6 +62,9 @@ exc_matches(PyObject *exc, xclass want)
         return isinst(exc, PyExc_TypeError);
     case X_OVERFLOW:
         return isinst(exc, PyExc_OverflowError);
+    case X_REFUSED:
+        return isinst(exc, PyExc_Exception) && !isinst(exc, E_RunFailed) &&
+               !isinst(exc, E_ChannelError);
     }
     return 0;
 }
@@ -149,8 +153,8 @@ diverge(const char *clauses, int impl_raised, int model_raised, const char *fmt,
         char full[2300];
         snprintf(full, sizeof full,
                  "%s\n(CPython differs from SPEC here and no clause of [%s] is listed in "
-                 "cpython-3.11.txt)",
-                 message, clauses);
+                 "its expectation file, cpython-3.%d.txt)",
+                 message, clauses, PY_MINOR_VERSION);
         report_and_abort(full, clauses);
     }
     report_and_abort(message, clauses);
@@ -294,6 +298,35 @@ value_object(int v)
     return ends[ops_value_end_slot(v)][ops_value_end_dir(v)];
 }
 
+/* The implementation's SHARE-2 choice per fixed value (choose_shareable()). */
+static signed char shareable_choice[OPS_FIXED_VALUES];
+
+void
+choose_shareable(void)
+{
+    for (int v = 0; v < OPS_FIXED_VALUES; v++) {
+        shareable_choice[v] = (signed char)ops_values[v].shareable;
+        if (ops_values[v].shareable || ops_values[v].bigint) {
+            continue; /* SHARE-1, or SHARE-7 (checked as such) */
+        }
+        /* A raising is_shareable() is SHARE-3's finding, made by
+         * op_is_shareable(); here it counts as False. */
+        PyObject *r = fuzz_call1(mod, "is_shareable", values[v]);
+        shareable_choice[v] = r == Py_True;
+        Py_XDECREF(r);
+        PyErr_Clear();
+        if (shareable_choice[v]) {
+            fprintf(stderr, "ops: SHARE-2: the implementation shares %s\n", ops_values[v].expr);
+        }
+    }
+}
+
+int
+value_shareable(int v)
+{
+    return ops_value_is_end(v) || shareable_choice[v];
+}
+
 /* Python source for value v (in main's scenario namespace). */
 void
 value_expr(int v, char *buf, size_t size)
@@ -358,11 +391,22 @@ item_equals(ops_item item, PyObject *got)
  * LIFE-CH-1, and LIFE-CH-3 / LIFE-CH-4 when only a rebuilt end or an end in a
  * sub keeps it).  Returns a static buffer.
  */
+void
+queue_value(int rec, int v)
+{
+    ops_item item = item_for(v);
+    ops_model_push(&M.chans[rec], item);
+    if (item.value < 0) {
+        M.chans[item.end_rec].end_queued = 1;
+    }
+}
+
+/* LIFE-CH-5 too when ends of the channel were queued: an implementation
+ * whose queued ends keep their channel alive differs here. */
 const char *
 gone_clauses(int rec)
 {
-    (void)rec;
-    return "LIFE-CH-2";
+    return rec >= 0 && M.chans[rec].end_queued ? "LIFE-CH-2 LIFE-CH-5" : "LIFE-CH-2";
 }
 
 const char *
@@ -448,8 +492,8 @@ load_allowlist(void)
     const char *path = getenv("OPS_EXPECTATIONS");
     char buf[1200];
     if (path == NULL || path[0] == '\0') {
-        snprintf(buf, sizeof buf, "%s/conformance/expectations/cpython-3.11.txt",
-                 INTERPCHECK_SOURCE_DIR);
+        snprintf(buf, sizeof buf, "%s/conformance/expectations/cpython-3.%d.txt",
+                 INTERPCHECK_SOURCE_DIR, PY_MINOR_VERSION);
         path = buf;
     }
     FILE *f = fopen(path, "r");

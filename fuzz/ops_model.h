@@ -71,7 +71,7 @@ const char *ops_name(ops_kind kind);
 
 typedef struct {
     const char *expr; /* Python expression, valid in main, in subs and in scenarios */
-    int shareable;    /* SPEC SHARE-1 / SHARE-2 */
+    int shareable;    /* SHARE-1 requires it (else SHARE-2: the implementation chooses) */
     int bigint;       /* an int outside int64 (CPython 3.11 cannot send those) */
 } ops_value_def;
 
@@ -152,6 +152,7 @@ typedef struct {
     int exists;
     ops_item queue[OPS_QUEUE_MAX];
     int qlen;
+    int end_queued; /* an end of this channel was queued in this input (LIFE-CH-5) */
 } ops_chan;
 
 typedef struct {
