@@ -226,6 +226,8 @@ rstatus op_list_channels(void);
 /* CPython mode, start of an input: the channels left by earlier ones, which
  * list_all_channels() checks then leave out. */
 void note_stale_channels(void);
+/* CPython mode, at exit: receive everything still queued (findings F3). */
+void drain_channels(void);
 /* Drop main's end d of slot k (emitted as `del`); the caller collects. */
 void drop_slot_end(int k, int d);
 rstatus op_block_recv(const ops_op *op);

@@ -262,25 +262,40 @@ GCOV_FILTERS = {"scenario_parser": ["tools/interpcheck/scenario.c"],
                 "ops": ["ref/"], "shareable": ["ref/"]}
 
 
+# With --impl cpython the code under test is CPython's: its subinterpreter
+# modules and the cross-interpreter data code, in the --cpython-gcov tree.
+CPYTHON_GCOV_FILTERS = [r"Modules/_interp[a-z]*module\.c$", r"Python/crossinterp[a-z_]*\.c$"]
+
+
 def gcov_coverage(args, harness, corpus):
     """Line and branch coverage (gcov, via gcovr) of the code under test when
-    `corpus` is replayed by the replay driver of a --coverage tree."""
+    `corpus` is replayed by the replay driver of a --coverage tree (with
+    --cpython-gcov: a tree built against that CPython, whose source tree
+    holds the .gcda files)."""
     tree = args.gcov_tree
     replay = os.path.join(tree, "fuzz", "fuzz_%s_replay" % harness)
     if not tree or not os.path.exists(replay) or not os.listdir(corpus):
         return None
-    for dirpath, _, files in os.walk(tree):
+    measured = args.cpython_gcov or tree
+    for dirpath, _, files in os.walk(measured):
         for f in files:
             if f.endswith(".gcda"):
                 os.remove(os.path.join(dirpath, f))
     env = dict(os.environ)
     env.pop("PYTHONMALLOC", None)
+    if args.impl == "cpython":
+        env["OPS_IMPL"] = "cpython"
     run([replay, corpus], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out = os.path.join(args.work_root, "gcovr-%s.json" % harness)
-    cmd = ["gcovr", "--root", ROOT, "--exclude-unreachable-branches", "--json-summary", out]
-    for f in GCOV_FILTERS[harness]:
-        cmd += ["--filter", os.path.join(ROOT, f)]
-    cmd.append(tree)
+    if args.cpython_gcov:
+        cmd = ["gcovr", "--root", measured, "--exclude-unreachable-branches", "--json-summary", out]
+        for f in CPYTHON_GCOV_FILTERS:
+            cmd += ["--filter", re.escape(measured + "/") + f]
+    else:
+        cmd = ["gcovr", "--root", ROOT, "--exclude-unreachable-branches", "--json-summary", out]
+        for f in GCOV_FILTERS[harness]:
+            cmd += ["--filter", os.path.join(ROOT, f)]
+    cmd.append(measured)
     if run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode != 0:
         return None
     with open(out) as f:
@@ -744,6 +759,11 @@ def main(argv):
                         "before each measurement), e.g. configured with "
                         "-DINTERPCHECK_COVERAGE=ON, whose replay drivers measure line/branch "
                         "coverage of the seeds and the merged corpus with gcovr")
+    p.add_argument("--cpython-gcov",
+                   help="with --impl cpython: the source tree of a CPython built in place with "
+                        "--coverage (tools/cpython-debug-build --flavour gcov); --gcov-tree is "
+                        "then a tree built against that CPython, and the coverage is of "
+                        "CPython's Modules/_interp*module.c and Python/crossinterp*.c")
     p.add_argument("--findings-only", action="store_true",
                    help="do not fuzz: re-process the findings already in --work-dir")
     p.add_argument("--smoke", action="store_true",
@@ -763,6 +783,10 @@ def main(argv):
     args.build_dir = os.path.abspath(args.build_dir or default_build_dir(args))
     if args.gcov_tree:
         args.gcov_tree = os.path.abspath(args.gcov_tree)
+    if args.cpython_gcov:
+        if args.impl != "cpython" or not args.gcov_tree:
+            die("--cpython-gcov needs --impl cpython and --gcov-tree")
+        args.cpython_gcov = os.path.abspath(args.cpython_gcov)
     started = datetime.datetime.now()
     # The source as it is when the binaries are built (others may commit
     # while the campaign runs).
