@@ -56,12 +56,35 @@ fuzz_python_at_exit(void (*fn)(void))
     }
 }
 
+/* CPython's "arena" allocator (pymalloc's arenas, and the frame data stack
+ * of every thread state since 3.11) maps and unmaps memory directly.  A
+ * harness creates a thread state for each run() in a sub, so every run paid
+ * an mmap, a munmap (a TLB shootdown on each CPU) and fresh page faults, and
+ * ASan saw none of that memory.  Through malloc, ASan watches it and the
+ * allocator reuses it. */
+static void *
+arena_alloc(void *ctx, size_t size)
+{
+    (void)ctx;
+    return malloc(size);
+}
+
+static void
+arena_free(void *ctx, void *ptr, size_t size)
+{
+    (void)ctx;
+    (void)size;
+    free(ptr);
+}
+
 void
 fuzz_python_init(void)
 {
     if (initialized) {
         return;
     }
+    PyObjectArenaAllocator arenas = {NULL, arena_alloc, arena_free};
+    PyObject_SetArenaAllocator(&arenas);
     /* A Python bundled next to the binary (fuzz/build.sh with
      * INTERPCHECK_BUNDLE_PYTHON=1, for OSS-Fuzz runners that have no
      * Python) is found by bundled_home: the isolated configuration ignores

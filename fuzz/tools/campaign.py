@@ -86,11 +86,14 @@ def rel(path):
 
 
 # ---- environment of the fuzzed processes --------------------------------------------
+PYTHONMALLOC = "malloc"   # --pythonmalloc; malloc: every Python object visible to ASan
+
+
 def sanitizer_env(harness, engine, extra=None):
     env = dict(os.environ)
     leaks = SETTINGS[harness]["leaks"]
     supp = os.path.join(ROOT, "ref", "tests", "lsan.supp")
-    env["PYTHONMALLOC"] = "malloc"   # every object visible to ASan
+    env["PYTHONMALLOC"] = PYTHONMALLOC
     asan = ["abort_on_error=1", "detect_leaks=%d" % leaks, "allocator_may_return_null=1",
             "handle_abort=1"]
     if engine == "afl":
@@ -627,9 +630,13 @@ def write_report(args, results, started, path):
     L.append("- build tree %s (%s)" % (rel(args.build_dir),
              "clang -fsanitize=fuzzer,address,undefined" if args.engine == "libfuzzer"
              else "%s, AFL++ driver, ASan+UBSan" % args.afl_cc))
-    L.append("- environment: PYTHONMALLOC=malloc (ASan sees every object); leak checks per "
-             "input only for scenario_parser%s" % ("; ops on CPython (OPS_IMPL=cpython)"
-                                                    if args.impl == "cpython" else ""))
+    L.append("- environment: PYTHONMALLOC=%s (%s); leak checks per input only for "
+             "scenario_parser%s" % (args.pythonmalloc,
+                                    "ASan sees every object" if args.pythonmalloc == "malloc"
+                                    else "ASan sees the reference's own memory; Python's "
+                                         "objects get CPython's allocator hooks",
+                                    "; ops on CPython (OPS_IMPL=cpython)"
+                                    if args.impl == "cpython" else ""))
     L.append("- command: `tools/fuzz-campaign %s`" % " ".join(args.argv))
     L.append("")
     if args.engine == "libfuzzer":
@@ -639,10 +646,14 @@ def write_report(args, results, started, path):
         L.append("")
         L.append("exec/s: executions / fuzzing seconds over the whole run, all jobs together "
                  "(Python start-up of each fork-mode job included).  cov: instrumented edges "
-                 "hit (our code only: the ref sources, scenario.c and the harness; libpython is "
-                 "not instrumented) when the committed seeds, then the merged corpus, are run "
+                 "hit (%s) when the committed seeds, then the merged corpus, are run "
                  "once (libFuzzer's INITED line), out of all instrumented edges of the binary; "
-                 "ft: libFuzzer features (edges × hit-count buckets, comparisons) the same way.")
+                 "ft: libFuzzer features (edges × hit-count buckets, comparisons) the same way."
+                 % ("the harness and CPython's subinterpreter code, which "
+                    "tools/cpython-debug-build instruments; the ref sources are compiled in "
+                    "but unused" if args.impl == "cpython" else
+                    "our code only: the ref sources, scenario.c and the harness; libpython is "
+                    "not instrumented"))
     else:
         stats_table(L, results, ("harness", "fuzzed", "execs", "exec/s", "bitmap", "edges",
                                  "stability", "corpus: seeds → cmin", "findings"), afl_cells)
@@ -764,12 +775,22 @@ def main(argv):
                         "--coverage (tools/cpython-debug-build --flavour gcov); --gcov-tree is "
                         "then a tree built against that CPython, and the coverage is of "
                         "CPython's Modules/_interp*module.c and Python/crossinterp*.c")
+    p.add_argument("--pythonmalloc", default="malloc",
+                   choices=("malloc", "malloc_debug", "pymalloc", "pymalloc_debug"),
+                   help="PYTHONMALLOC of the fuzzed processes (default malloc: ASan sees every "
+                        "Python object).  The reference's own memory is malloc'd "
+                        "(ref/alloc.c), so ASan watches it with any choice; pymalloc_debug "
+                        "puts Python's objects under CPython's debug hooks instead, for about "
+                        "half the CPU per input (fuzz/README.md).  A CPython built with ASan "
+                        "has no pymalloc")
     p.add_argument("--findings-only", action="store_true",
                    help="do not fuzz: re-process the findings already in --work-dir")
     p.add_argument("--smoke", action="store_true",
                    help="CTest smoke run: touch only --work-dir; exit 1 on any finding")
     args = p.parse_args(argv)
     args.argv = argv
+    global PYTHONMALLOC
+    PYTHONMALLOC = args.pythonmalloc
     args.seconds = args.seconds if args.seconds is not None else int(round(args.minutes * 60))
     if args.seconds <= 0 or args.jobs <= 0:
         die("--minutes/--seconds and --jobs must be positive")
