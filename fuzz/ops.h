@@ -17,6 +17,7 @@
  *                  list_all_channels)
  *   ops_block.c    blocking recv() and send()
  *   ops_misc.c     argument validation and handle identity (OP_MISC)
+ *   ops_lowlevel.c OP_MISC on CPython 3.13+: calls into the low-level modules
  *
  * Each op asks the model what must happen (a plan), emits the scenario
  * steps for it, calls the implementation, compares, then applies the
@@ -233,5 +234,8 @@ void drop_slot_end(int k, int d);
 rstatus op_block_recv(const ops_op *op);
 rstatus op_block_send(const ops_op *op);
 rstatus op_misc(const ops_op *op);
+/* ops_lowlevel.c: CPython 3.13+ only, a low-level module call (call `pick`,
+ * arguments `shape`) that must not crash or raise SystemError. */
+rstatus op_lowlevel(uint8_t pick, uint8_t shape);
 
 #endif /* INTERPCHECK_FUZZ_OPS_H */

@@ -294,6 +294,8 @@ op_misc(const ops_op *op)
         return misc_run_args(variant, j, k);
     case MISC_INTERP_HUGE:
         return misc_interp_huge();
+    case MISC_LOWLEVEL:
+        return op_lowlevel(op->b, op->c);
     case MISC_COUNT:
         break;
     default:

@@ -133,6 +133,7 @@ typedef enum {
     MISC_RECV_TWO_ARGS,      /* recv_nowait(1, 2): TypeError (ARG-4) */
     MISC_IS_RUNNING_ARG,     /* is_running(1): TypeError (ARG-2) */
     MISC_INTERP_HUGE,        /* Interpreter(2**70): IMPL (INTERP-OBJ-5) */
+    MISC_LOWLEVEL,           /* CPython 3.13+: a low-level module call with bad arguments */
     MISC_COUNT
 } ops_misc;
 

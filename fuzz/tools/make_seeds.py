@@ -152,12 +152,15 @@ def ops_seeds():
                                ("send_nowait", 1, V["1"]), ("send_nowait", 2, end(0, 1)),
                                ("drop_end", 0, 2), ("list_all_channels",), ("recv_nowait", 2, 1),
                                ("recv_nowait", 1, 1), ("create_channel", 1), ("list_all_channels",))
-    # misc: a = variant (14 of them), b = sub slot, c = channel slot
+    # misc: a = variant (15 of them), b = sub slot, c = channel slot
     s["misc-argument-errors"] = prog(("create", 0, 1), chan,
                                      *[("misc", v, 0, 0) for v in range(14)],
                                      ("list_all_channels",), ("close", 0))
     s["misc-closed-handles"] = prog(("create", 1, 0), ("close", 1), ("misc", 4, 1, 0),
                                     ("misc", 12, 1, 0), ("misc", 13, 1, 0))
+    # misc variant 14: a low-level module call, CPython 3.13+ mode only (b = which of
+    # the 32 calls, c = the argument shape; fuzz/ops_lowlevel.c)
+    s["misc-lowlevel-calls"] = prog(*[("misc", 14, b, (b * 37 + 5) % 256) for b in range(32)])
     s["everything"] = prog(("create", 0, 1), chan, ("bind", 0, 0, 1), ("send_nowait", 0, V["1"]),
                            ("sub_recv_nowait", 0, 1), ("is_running", 0), ("run", 0, 11),
                            ("blocking_recv", 0, 0, V["None"]), ("list_all",), ("list_all_channels",),
