@@ -19,6 +19,8 @@
  *          PyThread_type_lock.
  *   3.13+  the same macros, now a PyMutex locked with _Py_LOCK_DONT_DETACH
  *          (never lets go of the caller's GIL while waiting).
+ *   3.14   _PyRuntime and struct _is come from pycore_runtime.h and
+ *          pycore_interp.h, which pycore_pystate.h no longer includes.
  *
  * 3.13 and 3.14 keep _PyMutex_LockTimed(), which their HEAD_LOCK expands to,
  * inside libpython, so there the lock is taken with the exported
@@ -45,6 +47,11 @@
 #include "internal/pycore_runtime.h"
 #define HEAD_LOCK(runtime) PyThread_acquire_lock((runtime)->interpreters.mutex, WAIT_LOCK)
 #define HEAD_UNLOCK(runtime) PyThread_release_lock((runtime)->interpreters.mutex)
+#endif
+#if PY_VERSION_HEX >= 0x030E0000
+/* 3.14's pycore_pystate.h no longer brings _PyRuntime and struct _is. */
+#include "internal/pycore_interp.h"
+#include "internal/pycore_runtime.h"
 #endif
 
 #include "tstates.h"
