@@ -18,9 +18,9 @@
  * long-lived subs.  On the first input each process creates one sub per
  * slot (slot j isolated iff j is even), checked as a create op is, and keeps
  * them across inputs.  Each input starts from the same state: main and the
- * pool's subs, alive, nothing bound; no channel; the model starts in that state (re-synced to
- * the pool's ids), and a scenario (OPS_SCN) creates the pool in set-up steps
- * so that it runs standalone.  `create` therefore only fills a slot an
+ * pool's subs, alive, nothing bound; no channel; the model starts in that
+ * state (re-synced to the pool's ids), and a scenario (OPS_SCN) creates the
+ * pool in set-up steps so that it runs standalone.  `create` therefore only fills a slot an
  * earlier `close` of the same input emptied; both cost only where they
  * appear.
  *
@@ -34,14 +34,16 @@
  * the corpus grows, while each of them still explores as deeply as before.
  * Elsewhere both ops are skipped (the model too), as a create beyond
  * OPS_MAX_CREATES is.  The decision is the input's own, so replays and
- * findings reproduce; the corpus replays in CTest run with OPS_LIFECYCLE=1.  At the end of an input all end objects are dropped; a live sub
- * of its slot's kind stays in the pool (one the input created is adopted),
- * with `channels = None` run in it if the input bound ends there (see
- * pool_end_sub()); any other sub is closed; a slot left
- * empty gets a new sub; and the harness checks that list_all() is exactly
- * main and the pool's subs and that list_all_channels() is empty.
- * OPS_POOL=0 (and CPython mode) keeps the pool off: slots start empty and
- * every sub is closed at the end, list_all() must then be [main].
+ * findings reproduce; the corpus replays in CTest run with OPS_LIFECYCLE=1.
+ *
+ * At the end of an input all end objects are dropped; a live sub of its
+ * slot's kind stays in the pool (one the input created is adopted), with
+ * `channels = None` run in it if the input bound ends there (see
+ * pool_end_sub()); any other sub is closed; a slot left empty gets a new
+ * sub; and the harness checks that list_all() is exactly main and the pool's
+ * subs and that list_all_channels() is empty.  OPS_POOL=0 (and CPython mode
+ * on 3.10-3.12) keeps the pool off: slots start empty and every sub is
+ * closed at the end, list_all() must then be [main].
  *
  * Environment (read once):
  *   OPS_IMPL=cpython      run on the CPython the harness is built against
@@ -57,7 +59,7 @@
  *   OPS_MAX_CREATES=N     create ops per input (default 2: each costs
  *                         ~10 ms; the pool's own creates do not count).
  *   OPS_POOL=N            pool subs, in slots 0..N-1 (default 3, every
- *                         slot; 0: no pool; always 0 in CPython mode).
+ *                         slot; 0: no pool; always 0 on CPython 3.10-3.12).
  *   OPS_LIFECYCLE=N       with the pool, create and close of a live sub act
  *                         in one input in N, by hash (default 64; 1: all).
  *   OPS_DEADLINE=S        seconds a blocking op may take before it is a hang
