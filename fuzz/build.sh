@@ -116,10 +116,10 @@ link() {  # link NAME OBJS...
 ref_objs=("$obj"/ref_*.o)
 defs=(-DINTERPCHECK_SOURCE_DIR="\"$root\"")
 
-compile "$here/scenario_parser.c" "$obj/h_scenario_parser.o" -I"$ic"
+compile "$here/scenario_parser.c" "$obj/h_scenario_parser.o" -I"$ic" -I"$here/common"
 link fuzz_scenario_parser "$obj/h_scenario_parser.o" "${core_objs[@]}"
 
-for f in ops ops_decode ops_model ops_glue ops_emit ops_helper ops_interp ops_chan ops_block ops_misc; do
+for f in ops ops_decode ops_model ops_glue ops_emit ops_helper ops_interp ops_chan ops_block ops_misc ops_lowlevel; do
     compile "$here/$f.c" "$obj/ops_$f.o" "${pyinc[@]}" "${inc[@]}" "${defs[@]}"
 done
 link fuzz_ops "$obj"/ops_*.o "${py_objs[@]}" "${core_objs[@]}" "${ref_objs[@]}"

@@ -86,6 +86,8 @@
  */
 #include "ops.h"
 
+#include "fnv1a.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,17 +370,6 @@ attr_or(PyObject *m, const char *name, PyObject *fallback_module)
     return obj;
 }
 
-/* FNV-1a over the input: the lifecycle gate's choice. */
-static uint64_t
-input_hash(const uint8_t *data, size_t size)
-{
-    uint64_t h = 14695981039346656037u;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ data[i]) * 1099511628211u;
-    }
-    return h;
-}
-
 /* CPython 3.13 and later: the seed API as conformance/adapters/ presents it
  * on that version (cpython313.py, cpython314.py: names mapped onto
  * CPython's own modules, nothing emulated), imported in main and, through
@@ -476,7 +467,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     n_inputs++;
     nprog = ops_decode(data, size, prog, OPS_MAX_OPS);
-    lifecycle_on = pool_n == 0 || input_hash(data, size) % (uint64_t)lifecycle_one_in == 0;
+    lifecycle_on = pool_n == 0 || fuzz_fnv1a(data, size) % (uint64_t)lifecycle_one_in == 0;
     ops_model_init(&M);
     emit_reset();
     pool_begin();

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv1a.h"
 #include "scenario.h"
 
 /* ---- a counting allocator that can fail the N-th call ----------------- */
@@ -70,15 +71,6 @@ allocator_for(counting *c, long fail_at)
     return a;
 }
 
-static uint64_t
-fnv1a(const uint8_t *data, size_t size)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < size; i++) {
-        h = (h ^ data[i]) * 1099511628211ull;
-    }
-    return h;
-}
 
 static void
 finding(const char *what, const scn_error *err, const char *text)
@@ -176,7 +168,7 @@ round_trip(const uint8_t *data, size_t size)
         finding("scn_print_with() leaked allocations", NULL, NULL);
     }
     if (print_calls > 0) {
-        palloc = allocator_for(&pc, (long)(fnv1a(data, size) % (uint64_t)print_calls));
+        palloc = allocator_for(&pc, (long)(fuzz_fnv1a(data, size) % (uint64_t)print_calls));
         char *text4 = scn_print_with(first, &palloc);
         if (text4 != NULL) {
             finding("scn_print_with() succeeded although an allocation failed", NULL, NULL);
@@ -197,7 +189,7 @@ static void
 failing_parse(const uint8_t *data, size_t size, long calls)
 {
     counting c;
-    long k = (long)((fnv1a(data, size) >> 7) % (uint64_t)calls);
+    long k = (long)((fuzz_fnv1a(data, size) >> 7) % (uint64_t)calls);
     scn_allocator alloc = allocator_for(&c, k);
     scn_scenario *s = NULL;
     scn_error err;
