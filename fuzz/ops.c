@@ -332,6 +332,11 @@ static void
 at_exit(void)
 {
     threads_stop();
+    if (cpython_mode) {
+        /* Before the pool's subs close: closing one clears the items it
+         * sent, and that is where F3's deadlock can strike too. */
+        drain_channels();
+    }
     for (int j = 0; j < pool_n; j++) {
         if (pool_live[j]) {
             PyObject *r = PyObject_CallMethod(subh[j], "close", NULL);

@@ -168,7 +168,7 @@ def binary(args, harness, replay=False):
 
 
 # ---- libFuzzer ---------------------------------------------------------------------------
-LF_FORK_LINE = re.compile(r"^#(\d+): cov: (\d+) ft: (\d+) corp: (\d+) exec/s (\d+) "
+LF_FORK_LINE = re.compile(r"^#(\d+): cov: (\d+) ft: (\d+) corp: (\d+) exec/s:? (\d+) "
                           r"oom/timeout/crash: (\d+)/(\d+)/(\d+) time: (\d+)s")
 LF_LINE = re.compile(r"^#(\d+)\s+(INITED|pulse|NEW|REDUCE|DONE|RELOAD)\s+cov: (\d+) ft: (\d+)")
 
