@@ -203,6 +203,12 @@ def libfuzzer_run(args, harness, work, seconds, env):
     stats = {"command": " ".join(rel(c) if c.startswith(ROOT) else c for c in cmd),
              "wall_seconds": round(wall, 1), "exit": rc, "load_start": load_start,
              "load_end": load_text()}
+    return parse_fork_log(logpath, stats)
+
+
+def parse_fork_log(logpath, stats):
+    """Counters from a fork-mode log's last status line into `stats`: also
+    for --findings-only over a run whose log an older parser misread."""
     last = None
     first = None
     with open(logpath, errors="replace") as f:
@@ -501,7 +507,9 @@ def process_findings(args, harness, work, raw, env):
     fdir = os.path.join(work, "findings")
     shutil.rmtree(fdir, ignore_errors=True)
     os.makedirs(fdir)
-    renv = replay_env(harness, args.engine)
+    # CPython mode must be replayed in CPython mode, or nothing reproduces.
+    renv = replay_env(harness, args.engine,
+                      {"OPS_IMPL": "cpython"} if args.impl == "cpython" and harness == "ops" else None)
     for kind, path in raw:
         rc, out = reproduce(args, harness, path, renv, SETTINGS[harness]["timeout"] * 3)
         key, msg, clauses = signature(out)
@@ -613,11 +621,25 @@ def afl_cells(r, s):
             "%d" % len(r["findings"]))
 
 
+def tree_python(build_dir):
+    """The CPython version the build tree embeds (its CMake cache), or None."""
+    try:
+        with open(os.path.join(build_dir, "CMakeCache.txt")) as f:
+            for line in f:
+                if line.startswith("INTERPCHECK_PYPC_VERSION:") or \
+                        line.startswith("INTERPCHECK_PYTHON_VERSION:"):
+                    return line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
 def write_report(args, results, started, path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     commit, dirty = args.commit, args.dirty
-    py = run(["pkg-config", "--modversion", "python3-embed"], stdout=subprocess.PIPE,
-             stderr=subprocess.DEVNULL).stdout.decode().strip()
+    py = tree_python(args.build_dir) or run(["pkg-config", "--modversion", "python3-embed"],
+                                             stdout=subprocess.PIPE,
+                                             stderr=subprocess.DEVNULL).stdout.decode().strip()
     L = []
     L.append("# Fuzzing campaign: %s, %s" % (args.engine, ", ".join(r["harness"] for r in results)))
     L.append("")
@@ -679,8 +701,10 @@ def write_report(args, results, started, path):
             s = r["stats"]
             if s.get("gcov_merged"):
                 a, b = s.get("gcov_seeds") or {}, s["gcov_merged"]
+                code = ("CPython's Modules/_interp*module.c, Python/crossinterp*.c"
+                        if args.cpython_gcov else " ".join(GCOV_FILTERS[r["harness"]]))
                 L.append("| %s | %s | %s → %s | %s → %s |" % (
-                    r["harness"], " ".join(GCOV_FILTERS[r["harness"]]), a.get("lines", "-"),
+                    r["harness"], code, a.get("lines", "-"),
                     b["lines"], a.get("branches", "-"), b["branches"]))
     L.append("")
     L.append("## Findings")
@@ -845,6 +869,9 @@ def main(argv):
         env = sanitizer_env(h, args.engine, extra)
         if args.findings_only:
             stats = load_stats(work)
+            if not stats.get("execs") and args.engine == "libfuzzer" and \
+                    os.path.exists(os.path.join(work, "fuzz.log")):
+                stats = parse_fork_log(os.path.join(work, "fuzz.log"), stats)
             merged = os.path.join(work, "merged")
             os.makedirs(merged, exist_ok=True)
         elif args.engine == "libfuzzer":
