@@ -347,7 +347,6 @@ at_exit(void)
     }
     if (cpython_mode) {
         allowed_summary(n_inputs, n_stopped);
-        drain_channels();
     }
     for (int i = 0; i < OPS_FIXED_VALUES; i++) {
         Py_CLEAR(values[i]);
