@@ -4,14 +4,15 @@ Found by the op-sequence harness's campaigns on 3.13 (debug + ASan build) and
 3.14: `Interpreter.run('pass', channels=(r, None))`, where `r` is a
 RecvChannel built from the id of a channel already destroyed, raises
 InterpreterError("failed to apply namespace to __main__") (cause:
-ChannelNotFoundError) instead of binding the end.  The SPEC model expects the
-binding to succeed (INTERP-CHAN-2, INTERP-CHAN-3): an end is a handle, and
-using it later is what fails (LIFE-CH-5, CH-RECVNW-6).  The expectation files
-do not list it yet: a SPEC question first (does INTERP-CHAN-2 cover ends of
-destroyed channels?), then a scenario.
+ChannelNotFoundError) instead of binding the end, which the harness's SPEC
+model expected then.  The seed and PEP 554 do not decide it, so SPEC revision
+2.1 made it an IMPL choice, INTERP-CHAN-9: (a) bind the end, whose use then
+raises ChannelNotFoundError (the reference), or (b) refuse the call before
+anything runs (3.13, 3.14).  The suite checks it:
+conformance/suite/run/channels-end-of-destroyed-channel-bound-or-refused.scn.
 
 Runs through the conformance adapter of the running version (3.13, 3.14).
-Exit 1 when run() refuses the end (the deviation), 0 when it binds it.
+Exit 1 when run() refuses the end (outcome b), 0 when it binds it (a).
 
 Usage: python3.X -I -S reports/findings/F4-bind-end-of-destroyed-channel.py
 """
