@@ -340,6 +340,10 @@ def afl_run(args, harness, work, seconds, env):
     s = SETTINGS[harness]
     out = os.path.join(work, "out")
     shutil.rmtree(out, ignore_errors=True)
+    # The sync folder exists before any instance starts, so all start at once:
+    # each instance makes only its own out/NAME/ and syncs from the others'
+    # queues as they appear, so no instance waits for another's set-up.
+    os.makedirs(out)
     seeds = os.path.join(ROOT, "fuzz", "corpus", harness)
     base = ["afl-fuzz", "-i", seeds, "-o", out, "-m", "none", "-t", str(s["timeout"] * 1000),
             "-V", str(seconds), "-x", os.path.join(ROOT, "fuzz", "dict", harness + ".dict")]
@@ -353,13 +357,6 @@ def afl_run(args, harness, work, seconds, env):
         cmd = base + role + ["--", binary(args, harness)]
         f = open(os.path.join(work, "afl-%d.log" % i), "w")
         procs.append((subprocess.Popen(cmd, cwd=work, env=env, stdout=f, stderr=subprocess.STDOUT), f, cmd))
-        if i == 0 and args.jobs > 1:
-            # The secondaries after the main instance has set up its output
-            # folder (its queue/ exists), or has given up.
-            queue = os.path.join(out, names[0], "queue")
-            deadline = time.time() + 120
-            while not os.path.isdir(queue) and procs[0][0].poll() is None and time.time() < deadline:
-                time.sleep(0.1)
     t0 = time.time()
     for p, f, _ in procs:
         try:
