@@ -745,8 +745,14 @@ def write_report(args, results, started, path):
         L.append("- %s: `%s`" % (r["harness"], r["stats"]["command"]))
     L.append("")
     L.append("Work directory (corpora, logs, artifacts): %s" % rel(args.work_root))
+    # No path of this machine in a report that may be committed (as tools/repo-relative):
+    # a --report path is not among the files tools/fuzz-campaign scrubs afterwards.
+    text = ("\n".join(L) + "\n").replace(ROOT + os.sep, "")
+    home = os.path.expanduser("~")
+    if len(home) > 1:
+        text = text.replace(home.rstrip(os.sep) + os.sep, "~" + os.sep)
     with open(path, "w") as f:
-        f.write("\n".join(L) + "\n")
+        f.write(text)
     log("summary written to", rel(path))
 
 
