@@ -204,8 +204,14 @@ def libfuzzer_run(args, harness, work, seconds, env):
     wall = time.time() - t0
     stats = {"command": " ".join(rel(c) if c.startswith(ROOT) else c for c in cmd),
              "wall_seconds": round(wall, 1), "exit": rc, "load_start": load_start,
-             "load_end": load_text()}
+             "load_end": load_text(), **run_identity(args, t0)}
     return parse_fork_log(logpath, stats)
+
+
+def run_identity(args, t0):
+    """When the fuzzing started and on which sources, for a later --findings-only."""
+    return {"started": datetime.datetime.fromtimestamp(t0).strftime("%Y-%m-%d %H:%M:%S"),
+            "source": args.commit + (" with uncommitted changes" if args.dirty else "")}
 
 
 def parse_fork_log(logpath, stats):
@@ -371,7 +377,7 @@ def afl_run(args, harness, work, seconds, env):
     stats = {"command": " ".join(rel(c) if c.startswith(ROOT) else c for c in procs[0][2]),
              "wall_seconds": round(wall, 1), "exit": max(p.returncode for p, _, _ in procs),
              "execs": 0, "exec_per_sec": 0.0, "crashes": 0, "timeouts": 0,
-             "load_start": load_start, "load_end": load_text()}
+             "load_start": load_start, "load_end": load_text(), **run_identity(args, t0)}
     for i in range(args.jobs):
         st = afl_stats(os.path.join(out, names[i], "fuzzer_stats"))
         if not st:
@@ -644,6 +650,33 @@ def tree_python(build_dir):
     return None
 
 
+def libpython_instrumented(args, harness):
+    """True when the libpython the harness loads carries SanitizerCoverage (the
+    builds of tools/cpython-debug-build), False when it does not, None if unknown."""
+    ldd = run(["ldd", binary(args, harness)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    lib = re.search(r"libpython\S* => (\S+)", ldd.stdout.decode("utf-8", "replace"))
+    if lib is None:
+        return None
+    nm = run(["nm", "-D", lib.group(1)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    if nm.returncode != 0:
+        return None
+    return b"__sanitizer_cov" in nm.stdout
+
+
+def edges_text(args, results):
+    """What libFuzzer's edge counts cover in this build."""
+    if args.impl != "cpython":
+        return ("our code only: the ref sources, scenario.c and the harness; libpython is "
+                "not instrumented")
+    inst = libpython_instrumented(args, results[0]["harness"]) if results else None
+    if inst:
+        return ("the harness and CPython's subinterpreter code, which tools/cpython-debug-build "
+                "instruments; the ref sources are compiled in but unused")
+    return ("the harness only: this libpython %s SanitizerCoverage, so CPython's own code adds "
+            "no edges; the ref sources are compiled in but unused"
+            % ("has no" if inst is False else "may have no"))
+
+
 def write_report(args, results, started, path):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     commit, dirty = args.commit, args.dirty
@@ -653,10 +686,21 @@ def write_report(args, results, started, path):
     L = []
     L.append("# Fuzzing campaign: %s, %s" % (args.engine, ", ".join(r["harness"] for r in results)))
     L.append("")
-    L.append("- started %s, %s per harness, %d job(s) each, on %d CPU(s)" % (
-        started.strftime("%Y-%m-%d %H:%M:%S"), duration_text(args.seconds), args.jobs,
-        os.cpu_count() or 0))
-    L.append("- source: commit %s%s; reference sources %s; libpython %s" % (
+    fuzzed_from = [r["stats"].get("started") for r in results if r["stats"].get("started")]
+    if args.findings_only:
+        # The fuzzing ran earlier, maybe on binaries of another commit: say what this run is.
+        L.append("- report written %s by --findings-only over an earlier run (fuzzing started %s), "
+                 "%s per harness, %d job(s) each, on %d CPU(s)" % (
+                     started.strftime("%Y-%m-%d %H:%M:%S"),
+                     "%s, sources of commit %s" % (fuzzed_from[0], results[0]["stats"].get("source", "?"))
+                     if fuzzed_from else "at a time its work directory does not record",
+                     duration_text(args.seconds), args.jobs, os.cpu_count() or 0))
+    else:
+        L.append("- started %s, %s per harness, %d job(s) each, on %d CPU(s)" % (
+            started.strftime("%Y-%m-%d %H:%M:%S"), duration_text(args.seconds), args.jobs,
+            os.cpu_count() or 0))
+    L.append("- source%s: commit %s%s; reference sources %s; libpython %s" % (
+        " when the report was written" if args.findings_only else "",
         commit, " with uncommitted changes under ref/, tools/interpcheck/ or fuzz/" if dirty else "",
         rel(args.ref_dir) if args.ref_dir else "ref/", py or "?"))
     L.append("- build tree %s (%s)" % (rel(args.build_dir),
@@ -681,11 +725,7 @@ def write_report(args, results, started, path):
                  "hit (%s) when the committed seeds, then the merged corpus, are run "
                  "once (libFuzzer's INITED line), out of all instrumented edges of the binary; "
                  "ft: libFuzzer features (edges × hit-count buckets, comparisons) the same way."
-                 % ("the harness and CPython's subinterpreter code, which "
-                    "tools/cpython-debug-build instruments; the ref sources are compiled in "
-                    "but unused" if args.impl == "cpython" else
-                    "our code only: the ref sources, scenario.c and the harness; libpython is "
-                    "not instrumented"))
+                 % (edges_text(args, results)))
     else:
         stats_table(L, results, ("harness", "fuzzed", "execs", "exec/s", "bitmap", "edges",
                                  "stability", "corpus: seeds → cmin", "findings"), afl_cells)
