@@ -25,6 +25,8 @@ Usage: python3.X -I -S F5-channel-destroyed-holding-an-end-hangs.py
 import subprocess
 import sys
 
+# Standalone on purpose, to be pasted into a CPython issue: the child's imports
+# repeat F3's rather than share them.
 CHILD = r"""
 try:
     from test.support.interpreters import channels      # 3.13
