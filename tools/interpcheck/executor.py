@@ -451,10 +451,10 @@ class Executor(object):
                 raise StepFailed("thread %s never settled in a waiting call within %.1f s"
                                  " (last: %s)" % (name, self.settle, why),
                                  expected=expected, actual=why)
-            # The spacing of the looks, not a wait for something to happen: that T
-            # stays in its call can only be seen over a window (FORMAT.md 5.4), and
-            # no event marks "T is blocked".
-            time.sleep(interval)
+            # The spacing of the looks: that T stays in its call can only be seen
+            # over a window (FORMAT.md 5.4), and no event marks "T is blocked"; the
+            # one event there is, T finishing, ends the wait at once.
+            thread.done.wait(interval)
 
     def step_join(self, step):
         thread = self.threads[step["name"]]
