@@ -71,7 +71,6 @@ allocator_for(counting *c, long fail_at)
     return a;
 }
 
-
 static void
 finding(const char *what, const scn_error *err, const char *text)
 {

@@ -552,9 +552,10 @@ def process_findings(args, harness, work, raw, env):
             entry["minimized_bytes"] = os.path.getsize(m)
             path = m
         sha8 = sha1_file(path)[:8]
-        with open(os.path.join(fdir, "report-%s.txt" % sha8), "w") as f:
-            f.write(out)
-        entry["report"] = rel(os.path.join(fdir, "report-%s.txt" % sha8))
+        if out:   # (nothing to keep for the timeouts that were not replayed)
+            with open(os.path.join(fdir, "report-%s.txt" % sha8), "w") as f:
+                f.write(out)
+            entry["report"] = rel(os.path.join(fdir, "report-%s.txt" % sha8))
         if rc != 0 and kind != "timeout":
             # (A timeout's scenario would take another three timeouts to write.)
             to_scenario(args, harness, path, sha8, entry, kind)
@@ -775,7 +776,8 @@ def write_report(args, results, started, path):
                     f["scenario"], f.get("scenario_outcome_on_this_build", "not run")))
             if f.get("regression_input"):
                 L.append("  - kept as %s for the corpus-replay replay" % f["regression_input"])
-            L.append("  - report %s" % f["report"])
+            if f.get("report"):
+                L.append("  - report %s" % f["report"])
     if not any_found:
         L.append("None: no crash, leak, hang, sanitizer report or SPEC disagreement.")
     L.append("")
@@ -785,14 +787,11 @@ def write_report(args, results, started, path):
         L.append("- %s: `%s`" % (r["harness"], r["stats"]["command"]))
     L.append("")
     L.append("Work directory (corpora, logs, artifacts): %s" % rel(args.work_root))
-    # No path of this machine in a report that may be committed (as tools/repo-relative):
-    # a --report path is not among the files tools/fuzz-campaign scrubs afterwards.
-    text = ("\n".join(L) + "\n").replace(ROOT + os.sep, "")
-    home = os.path.expanduser("~")
-    if len(home) > 1:
-        text = text.replace(home.rstrip(os.sep) + os.sep, "~" + os.sep)
     with open(path, "w") as f:
-        f.write(text)
+        f.write("\n".join(L) + "\n")
+    # No path of this machine in a report that may be committed: a --report path
+    # is not among the files tools/fuzz-campaign passes through it afterwards.
+    run([sys.executable, "-I", "-S", os.path.join(ROOT, "tools", "repo-relative"), path])
     log("summary written to", rel(path))
 
 
